@@ -1,0 +1,27 @@
+package io.viewsync.replica;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters of the apply path, written by the replication thread and read by status and metrics from any
+ * thread (atomics and volatiles, no locks).
+ */
+public final class ApplyStats {
+  public final AtomicLong transactions = new AtomicLong();
+  public final AtomicLong inserts = new AtomicLong();
+  public final AtomicLong updates = new AtomicLong();
+  public final AtomicLong deletes = new AtomicLong();
+  public final AtomicLong truncates = new AtomicLong();
+  public final AtomicLong batches = new AtomicLong();
+  public final AtomicLong skippedTransactions = new AtomicLong();
+  volatile long lastBatchTransactions;
+  volatile long lastBatchNanos;
+
+  public long lastBatchTransactions() {
+    return lastBatchTransactions;
+  }
+
+  public long lastBatchNanos() {
+    return lastBatchNanos;
+  }
+}

@@ -1,0 +1,249 @@
+package io.viewsync.replica;
+
+import io.viewsync.core.TableName;
+import io.viewsync.core.schema.ColumnSpec;
+import io.viewsync.core.schema.TableSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The replica file {@code DIR/replica.db}: its meta tables (prefix {@code _viewsync_}), its mirrored tables,
+ * and the one writer connection. Replica tables are named as {@link TableName#replicaName()} says, columns as
+ * upstream, values stored per DESIGN §5.
+ *
+ * <p>Owned by the replication thread (the single writer); {@link #openReader()} gives other threads their
+ * own read-only connections (WAL mode lets them read while the writer writes).
+ */
+public final class ReplicaStore implements AutoCloseable {
+  public static final String FILE_NAME = "replica.db";
+
+  private final Path file;
+  private final Connection writer;
+
+  private ReplicaStore(Path file, Connection writer) {
+    this.file = file;
+    this.writer = writer;
+  }
+
+  /** Opens (creating if needed) the replica in {@code dir}. */
+  public static ReplicaStore open(Path dir) throws SQLException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new SQLException("cannot create the replica directory " + dir + ": " + e.getMessage(), e);
+    }
+    Path file = dir.resolve(FILE_NAME);
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      // FULL: a commit is on disk before we confirm its LSN upstream (promise 1), even on power loss.
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA cache_size=-65536");
+      s.execute("PRAGMA temp_store=FILE");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_tables (name TEXT PRIMARY KEY, upstream_schema TEXT NOT NULL,"
+          + " upstream_name TEXT NOT NULL, state TEXT NOT NULL, reason TEXT, key_columns TEXT, key_source TEXT,"
+          + " spec TEXT NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_columns (table_name TEXT NOT NULL, position INTEGER NOT NULL,"
+          + " column_name TEXT NOT NULL, pg_type TEXT NOT NULL, pg_type_oid INTEGER NOT NULL, declared_type TEXT NOT NULL,"
+          + " storage TEXT NOT NULL, not_null INTEGER NOT NULL, is_key INTEGER NOT NULL,"
+          + " PRIMARY KEY (table_name, position))");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_changes (version INTEGER NOT NULL, table_name TEXT NOT NULL,"
+          + " row_key TEXT NOT NULL, op TEXT NOT NULL, PRIMARY KEY (table_name, row_key))");
+      s.execute("CREATE INDEX IF NOT EXISTS _viewsync_changes_version ON _viewsync_changes (version)");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    c.setAutoCommit(false);
+    return new ReplicaStore(file, c);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The writer connection (autocommit off). Replication thread only. */
+  Connection writer() {
+    return writer;
+  }
+
+  /** A new read-only connection for another thread; the caller closes it. */
+  public Connection openReader() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file + "?open_mode=1");
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+    }
+    return c;
+  }
+
+  public Optional<String> state(String key) throws SQLException {
+    try (PreparedStatement ps = writer.prepareStatement("SELECT value FROM _viewsync_state WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Writes a state value in the writer's open transaction. */
+  public void putState(String key, String value) throws SQLException {
+    try (PreparedStatement ps = writer.prepareStatement(
+        "INSERT INTO _viewsync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  public void commit() throws SQLException {
+    writer.commit();
+  }
+
+  public void rollback() throws SQLException {
+    writer.rollback();
+  }
+
+  /** Creates the mirror table (without its key index, see {@link #createKeyIndex}) and records its spec. */
+  public void createTable(TableSpec spec, TableState state) throws SQLException {
+    String name = spec.name().replicaName();
+    try (Statement s = writer.createStatement()) {
+      if (spec.syncable()) {
+        s.execute("DROP TABLE IF EXISTS " + q(name));
+        String cols = spec.columns().stream()
+            .map(c -> q(c.name()) + " " + c.type().storageClass().name())
+            .collect(Collectors.joining(", "));
+        s.execute("CREATE TABLE " + q(name) + " (" + cols + ")");
+      }
+    }
+    recordSpec(spec, state, spec.unsyncableReason());
+  }
+
+  /** The unique index over the row key; built after the initial copy, it is what upserts and deletes use. */
+  public void createKeyIndex(TableSpec spec) throws SQLException {
+    String name = spec.name().replicaName();
+    try (Statement s = writer.createStatement()) {
+      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + name) + " ON " + q(name) + " ("
+          + spec.keyColumns().stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + ")");
+    }
+  }
+
+  public void recordSpec(TableSpec spec, TableState state, String reason) throws SQLException {
+    String name = spec.name().replicaName();
+    try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO _viewsync_tables"
+        + " (name, upstream_schema, upstream_name, state, reason, key_columns, key_source, spec) VALUES (?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, name);
+      ps.setString(2, spec.name().schema());
+      ps.setString(3, spec.name().name());
+      ps.setString(4, state.wireName());
+      ps.setString(5, reason);
+      ps.setString(6, String.join(",", spec.keyColumns()));
+      ps.setString(7, spec.keySource());
+      ps.setString(8, SpecCodec.write(spec));
+      ps.executeUpdate();
+    }
+    try (PreparedStatement del = writer.prepareStatement("DELETE FROM _viewsync_columns WHERE table_name = ?")) {
+      del.setString(1, name);
+      del.executeUpdate();
+    }
+    try (PreparedStatement ps = writer.prepareStatement("INSERT INTO _viewsync_columns (table_name, position,"
+        + " column_name, pg_type, pg_type_oid, declared_type, storage, not_null, is_key) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      int pos = 0;
+      for (ColumnSpec c : spec.columns()) {
+        ps.setString(1, name);
+        ps.setInt(2, ++pos);
+        ps.setString(3, c.name());
+        ps.setString(4, c.type().name());
+        ps.setInt(5, c.type().oid());
+        ps.setString(6, c.declaredType());
+        ps.setString(7, c.type().storageClass().name());
+        ps.setInt(8, c.notNull() ? 1 : 0);
+        ps.setInt(9, spec.keyColumns().contains(c.name()) ? 1 : 0);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  public void setTableState(TableName table, TableState state, String reason) throws SQLException {
+    try (PreparedStatement ps = writer.prepareStatement("UPDATE _viewsync_tables SET state = ?, reason = ? WHERE name = ?")) {
+      ps.setString(1, state.wireName());
+      ps.setString(2, reason);
+      ps.setString(3, table.replicaName());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Every recorded table with its spec and state, in name order. */
+  public Map<TableName, RecordedTable> tables() throws SQLException {
+    Map<TableName, RecordedTable> out = new LinkedHashMap<>();
+    try (Statement s = writer.createStatement();
+         ResultSet rs = s.executeQuery("SELECT spec, state, reason FROM _viewsync_tables ORDER BY name")) {
+      while (rs.next()) {
+        TableSpec spec = SpecCodec.read(rs.getString(1));
+        out.put(spec.name(), new RecordedTable(spec, TableState.fromWireName(rs.getString(2)), rs.getString(3)));
+      }
+    }
+    return out;
+  }
+
+  /** A table as the replica records it. */
+  public record RecordedTable(TableSpec spec, TableState state, String reason) {}
+
+  /** Row counts of the mirrored tables, read on the given (reader) connection. */
+  public static Map<String, Long> rowCounts(Connection reader, List<String> replicaNames) throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Statement s = reader.createStatement()) {
+      for (String n : replicaNames) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + q(n))) {
+          out.put(n, rs.next() ? rs.getLong(1) : 0L);
+        } catch (SQLException e) {
+          out.put(n, -1L);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Deletes the replica files (the database and its WAL and shared-memory files). Call after close(). */
+  public static void deleteFiles(Path dir) throws IOException {
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Files.deleteIfExists(dir.resolve(FILE_NAME + suffix));
+    }
+  }
+
+  static String q(String ident) {
+    return TableName.quoteIdent(ident);
+  }
+
+  static List<String> names(List<TableSpec> specs) {
+    List<String> out = new ArrayList<>();
+    specs.forEach(s -> out.add(s.name().replicaName()));
+    return out;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      if (!writer.getAutoCommit()) {
+        writer.rollback();
+      }
+    } finally {
+      writer.close();
+    }
+  }
+}

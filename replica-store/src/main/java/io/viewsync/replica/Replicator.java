@@ -1,0 +1,356 @@
+package io.viewsync.replica;
+
+import io.viewsync.core.Lsn;
+import io.viewsync.core.TableName;
+import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.source.pg.PgCatalog;
+import io.viewsync.core.source.pg.PgChangeSource;
+import io.viewsync.core.source.pg.PgErrorClassifier;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code DIR/replica.db} equal to the upstream: startup checks, publication and slot, the initial copy
+ * from the slot's exported snapshot, then streaming with group commit, reconnecting with backoff on any
+ * retryable error (one classifier, {@link PgErrorClassifier}) until closed.
+ *
+ * <p>Threads: {@link #start()} runs the startup checks on the caller's thread (throwing
+ * {@link StartupException} for what the operator must fix), then one replication thread does everything else
+ * and a small session thread sends heartbeats and measures lag. {@link #status()} and {@link #close()} are
+ * safe from any thread.
+ */
+public final class Replicator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  static final String STATE_COPY_COMPLETE = "copy_complete";
+  static final String STATE_SYSTEM_ID = "upstream_system_identifier";
+
+  private final ReplicatorConfig config;
+  private final UpstreamSession session;
+  private final ApplyStats stats = new ApplyStats();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final AtomicLong lagBytes = new AtomicLong(-1);
+  private final Consumer<Lsn> versionReady;
+  private volatile String phase = "starting";
+  private volatile String lastError;
+  private volatile boolean closed;
+  private volatile CopyProgress copy;
+  private volatile ReplicaWriter writer;
+  private volatile PgChangeSource source;
+  private volatile StatusTables statusTables = StatusTables.EMPTY;
+  private Thread thread;
+  private Thread sessionThread;
+  private volatile ReplicaStore store;
+
+  /** @param versionReady told (on the replication thread, must not block) each new durable watermark */
+  public Replicator(ReplicatorConfig config, Consumer<Lsn> versionReady) {
+    this.config = config;
+    this.session = new UpstreamSession(config);
+    this.versionReady = versionReady;
+  }
+
+  /** Runs the startup checks, then starts replicating in the background. */
+  public void start() throws StartupException, SQLException {
+    synchronized (session) {
+      session.connectAndCheck();
+      session.ensurePublication();
+    }
+    store = ReplicaStore.open(config.replicaDir());
+    thread = new Thread(this::run, "viewsync-replication");
+    thread.start();
+    sessionThread = new Thread(this::sessionLoop, "viewsync-upstream-session");
+    sessionThread.setDaemon(true);
+    sessionThread.start();
+  }
+
+  /** Completes when the replicator stops: normally after close(), exceptionally on a fatal error. */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  public ApplyStats stats() {
+    return stats;
+  }
+
+  /** True once the initial copy is done and the replica is within {@code maxLagBytes} of upstream. */
+  public boolean ready(long maxLagBytes) {
+    long lag = lagBytes.get();
+    return "streaming".equals(phase) && lag >= 0 && lag <= maxLagBytes;
+  }
+
+  public Lsn watermark() {
+    ReplicaWriter w = writer;
+    return w == null ? Lsn.ZERO : w.watermark();
+  }
+
+  private void run() {
+    long backoff = 100;
+    while (!closed) {
+      try {
+        if (!"true".equals(store.state(STATE_COPY_COMPLETE).orElse("false")) || slotMissing()) {
+          initialCopy();
+        }
+        stream();
+        backoff = 100;
+      } catch (Throwable e) {
+        if (closed) {
+          break;
+        }
+        if (e instanceof StartupException || PgErrorClassifier.classify(e) == PgErrorClassifier.Verdict.FATAL) {
+          fail(e);
+          return;
+        }
+        lastError = e.getMessage();
+        phase = "reconnecting";
+        log.warn("replication interrupted ({}); retrying in {} ms", e.toString(), backoff);
+        sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        backoff = Math.min(backoff * 2, 10_000);
+        try {
+          synchronized (session) {
+            session.reconnect();
+          }
+        } catch (StartupException se) {
+          fail(se);
+          return;
+        } catch (SQLException se) {
+          log.debug("upstream session not back yet", se);
+        }
+      }
+    }
+    phase = "stopped";
+    terminated.complete(null);
+  }
+
+  private void fail(Throwable e) {
+    lastError = e.getMessage();
+    phase = "failed";
+    log.error("replication stopped: {}", e.getMessage(), e);
+    terminated.completeExceptionally(e);
+  }
+
+  private boolean slotMissing() throws SQLException {
+    synchronized (session) {
+      Optional<UpstreamSession.SlotInfo> slot = session.slot();
+      if (slot.isPresent() && "lost".equals(slot.get().walStatus())) {
+        log.error("replication slot {} is lost (wal_status=lost): the replica is rebuilt from scratch", config.slot());
+        return true;
+      }
+      if (slot.isEmpty()) {
+        log.warn("replication slot {} does not exist: the replica is rebuilt from scratch", config.slot());
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private void initialCopy() throws Exception {
+    phase = "copying";
+    store.close();
+    ReplicaStore.deleteFiles(config.replicaDir());
+    store = ReplicaStore.open(config.replicaDir());
+    synchronized (session) {
+      session.dropSlot();
+    }
+    CopyProgress progress = new CopyProgress();
+    copy = progress;
+    try (Connection repl = config.connector().openReplication()) {
+      String systemId = identifySystem(repl);
+      ReplicationSlotInfo slot = repl.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+          .logical().withSlotName(config.slot()).withOutputPlugin("pgoutput").make();
+      Lsn consistent = Lsn.of(slot.getConsistentPoint().asLong());
+      log.info("created slot {} at {} with snapshot {}", config.slot(), consistent, slot.getSnapshotName());
+      List<TableSpec> specs = new ArrayList<>();
+      try (Connection c = InitialCopy.openInSnapshot(config.connector(), slot.getSnapshotName())) {
+        PgCatalog catalog = new PgCatalog(c);
+        for (TableName t : catalog.publishedTables(config.publication())) {
+          specs.add(catalog.tableSpec(t));
+        }
+      }
+      Connection w = store.writer();
+      pragmas(w, "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF");
+      for (TableSpec s : specs) {
+        store.createTable(s, s.syncable() ? TableState.COPYING : TableState.UNSYNCABLE);
+        if (!s.syncable()) {
+          log.warn("table {} is not synced: {}", s.name(), s.unsyncableReason());
+        }
+      }
+      statusTables = StatusTables.of(store);
+      new InitialCopy(config.connector(), store, slot.getSnapshotName(), config.copyWorkers(), progress).run(specs);
+      for (TableSpec s : specs) {
+        if (s.syncable()) {
+          store.setTableState(s.name(), TableState.SYNCING, null);
+        }
+      }
+      // Postgres streams every transaction whose commit record starts at or after the consistent point, and
+      // the snapshot holds every one before it: the watermark sits just below.
+      store.putState(ReplicaWriter.STATE_WATERMARK, Lsn.of(consistent.value() - 1).toString());
+      store.putState(ReplicaWriter.STATE_RESUME, consistent.toString());
+      store.putState(STATE_SYSTEM_ID, systemId);
+      store.putState("slot", config.slot());
+      store.putState("publication", config.publication());
+      store.putState("replica_id", UUID.randomUUID().toString());
+      store.putState("schema_version", "1");
+      store.putState(STATE_COPY_COMPLETE, "true");
+      store.commit();
+      pragmas(w, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL");
+    } finally {
+      copy = null;
+    }
+    statusTables = StatusTables.of(store);
+  }
+
+  private static void pragmas(Connection w, String... pragmas) throws SQLException {
+    w.commit();
+    w.setAutoCommit(true);
+    try (Statement s = w.createStatement()) {
+      for (String p : pragmas) {
+        s.execute(p);
+      }
+    } finally {
+      w.setAutoCommit(false);
+    }
+  }
+
+  private static String identifySystem(Connection repl) throws SQLException {
+    try (Statement s = repl.createStatement(); ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+      rs.next();
+      return rs.getString(1) + "/" + rs.getString(2);
+    }
+  }
+
+  private void stream() throws Exception {
+    phase = "streaming";
+    Lsn watermark = Lsn.parse(store.state(ReplicaWriter.STATE_WATERMARK).orElseThrow());
+    Lsn resume = Lsn.parse(store.state(ReplicaWriter.STATE_RESUME).orElseThrow());
+    List<TableSpec> syncing = new ArrayList<>();
+    for (Map.Entry<TableName, ReplicaStore.RecordedTable> e : store.tables().entrySet()) {
+      if (e.getValue().state() == TableState.SYNCING) {
+        syncing.add(e.getValue().spec());
+      }
+    }
+    statusTables = StatusTables.of(store);
+    ReplicaWriter w = new ReplicaWriter(store, syncing, watermark, resume, stats, versionReady,
+        config.maxBatchRows(), config.maxBatchMillis());
+    PgChangeSource s = new PgChangeSource(config.connector(), config.slot(), config.publication());
+    writer = w;
+    source = s;
+    try {
+      if (!closed) {
+        s.stream(resume, w);
+      }
+    } finally {
+      source = null;
+      w.abort();
+      w.close();
+    }
+  }
+
+  private void sessionLoop() {
+    long lastHeartbeat = 0;
+    while (!closed) {
+      try {
+        synchronized (session) {
+          if (System.nanoTime() - lastHeartbeat >= config.heartbeatInterval().toNanos()) {
+            if ("streaming".equals(phase)) {
+              session.heartbeat();
+            }
+            lastHeartbeat = System.nanoTime();
+          }
+          ReplicaWriter w = writer;
+          if ("streaming".equals(phase)) {
+            refreshStatus();
+          }
+          if (w != null && "streaming".equals(phase)) {
+            long lag = session.currentWalLsn().value() - w.confirmableLsn().value();
+            lagBytes.set(Math.max(0, lag));
+          }
+        }
+      } catch (Exception e) {
+        lagBytes.set(-1);
+        log.debug("upstream session check failed", e);
+      }
+      sleep(1000);
+    }
+  }
+
+  /** A cheap snapshot for status endpoints. */
+  public ReplicatorStatus status() {
+    CopyProgress cp = copy;
+    List<ReplicatorStatus.Table> tables = new ArrayList<>();
+    for (StatusTables.Entry e : statusTables.entries()) {
+      long rows = e.rows();
+      long estimate = -1;
+      String state = e.state();
+      if (cp != null) {
+        CopyProgress.Table t = cp.tables().get(e.name());
+        if (t != null) {
+          rows = t.done();
+          estimate = t.estimate();
+        }
+      }
+      tables.add(new ReplicatorStatus.Table(e.name().replicaName(), state, e.reason(), rows, estimate));
+    }
+    ReplicaWriter w = writer;
+    return new ReplicatorStatus(phase, w == null ? null : w.watermark().toString(),
+        w == null ? null : w.confirmableLsn().toString(), lagBytes.get(), statusTables.schemaVersion(),
+        config.slot(), config.publication(), lastError, tables);
+  }
+
+  /** Refreshes row counts in status (reads the replica on the caller's thread). */
+  public void refreshStatus() {
+    try {
+      statusTables = statusTables.withCounts(store);
+    } catch (SQLException e) {
+      log.debug("status refresh failed", e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    PgChangeSource s = source;
+    if (s != null) {
+      s.close();
+    }
+    if (thread != null) {
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (session) {
+      session.close();
+    }
+    if (store != null) {
+      try {
+        store.close();
+      } catch (SQLException e) {
+        log.debug("closing the replica", e);
+      }
+    }
+    terminated.complete(null);
+  }
+}

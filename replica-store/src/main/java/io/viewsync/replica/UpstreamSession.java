@@ -1,0 +1,195 @@
+package io.viewsync.replica;
+
+import io.viewsync.core.Lsn;
+import io.viewsync.core.TableName;
+import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.source.pg.PgCatalog;
+import io.viewsync.core.source.pg.PgConnector;
+import io.viewsync.core.source.pg.PgErrorClassifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicator's ordinary (non-replication) upstream connection: startup checks, the advisory lock that
+ * makes sure only one viewsync uses the slot, the publication, heartbeats and the current WAL position.
+ *
+ * <p>Used by one thread at a time (the replicator serializes its calls); reconnects on demand.
+ */
+final class UpstreamSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UpstreamSession.class);
+
+  private final ReplicatorConfig config;
+  private Connection conn;
+
+  UpstreamSession(ReplicatorConfig config) {
+    this.config = config;
+  }
+
+  /** Connects, checks the server is fit for logical replication, and takes the slot's advisory lock. */
+  void connectAndCheck() throws StartupException, SQLException {
+    closeQuietly();
+    try {
+      conn = config.connector().open();
+    } catch (SQLException e) {
+      if (PgErrorClassifier.classify(e) == PgErrorClassifier.Verdict.FATAL || e.getSQLState() == null
+          || e.getSQLState().startsWith("08")) {
+        throw new StartupException(PgErrorClassifier.explain(e), e);
+      }
+      throw e;
+    }
+    String walLevel = one("SHOW wal_level");
+    if (!"logical".equals(walLevel)) {
+      throw new StartupException("the upstream has wal_level=" + walLevel + "; viewsync needs wal_level=logical"
+          + " (ALTER SYSTEM SET wal_level = logical; then restart Postgres)");
+    }
+    if (!"t".equals(one("SELECT (rolreplication OR rolsuper)::text::char FROM pg_roles WHERE rolname = current_user"))) {
+      throw new StartupException("the upstream user " + one("SELECT current_user")
+          + " lacks the REPLICATION privilege (ALTER ROLE " + one("SELECT quote_ident(current_user)")
+          + " REPLICATION;)");
+    }
+    if (!"t".equals(one("SELECT pg_try_advisory_lock(hashtextextended('viewsync.slot:' || '"
+        + config.slot() + "', 0))::text::char"))) {
+      throw new StartupException("another viewsync process is using replication slot " + config.slot()
+          + " (it holds the slot's advisory lock); stop it or give this one another --slot");
+    }
+    Optional<SlotInfo> slot = slot();
+    if (slot.isPresent() && slot.get().activePid() != null) {
+      throw new StartupException("replication slot " + config.slot() + " is in use by another process (pid "
+          + slot.get().activePid() + "); stop it or give viewsync another --slot");
+    }
+    if (slot.isEmpty()) {
+      long used = Long.parseLong(one("SELECT count(*)::text FROM pg_replication_slots"));
+      long max = Long.parseLong(one("SELECT current_setting('max_replication_slots')"));
+      if (used >= max) {
+        throw new StartupException("the upstream has no free replication slot (max_replication_slots=" + max
+            + ", all used); drop an unused slot (SELECT pg_drop_replication_slot(name)) or raise"
+            + " max_replication_slots and restart Postgres");
+      }
+    }
+  }
+
+  /** Reconnects after a lost connection and takes the advisory lock again. */
+  void reconnect() throws StartupException, SQLException {
+    connectAndCheck();
+  }
+
+  record SlotInfo(String plugin, String database, Integer activePid, String walStatus, Lsn confirmedFlush) {}
+
+  Optional<SlotInfo> slot() throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT plugin, database, active_pid, wal_status,"
+        + " confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slot());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        int pid = rs.getInt(3);
+        Integer active = rs.wasNull() ? null : pid;
+        String flush = rs.getString(5);
+        return Optional.of(new SlotInfo(rs.getString(1), rs.getString(2), active, rs.getString(4),
+            flush == null ? null : Lsn.parse(flush)));
+      }
+    }
+  }
+
+  void dropSlot() throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slot());
+      ps.executeQuery().close();
+    }
+  }
+
+  /**
+   * Creates the publication if it does not exist: for the configured tables, or else for every table that can
+   * be synced. Tables without a usable key are left out on purpose: publishing updates of a table without a
+   * replica identity makes Postgres reject UPDATE and DELETE on it, and viewsync must never break upstream
+   * writes.
+   */
+  void ensurePublication() throws SQLException, StartupException {
+    String exists = one("SELECT count(*)::text FROM pg_publication WHERE pubname = '"
+        + config.publication().replace("'", "''") + "'");
+    if (!"0".equals(exists)) {
+      return;
+    }
+    PgCatalog catalog = new PgCatalog(conn);
+    List<TableName> candidates = new ArrayList<>();
+    if (config.tables().isEmpty()) {
+      try (Statement s = conn.createStatement();
+           ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+               + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+               + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+               + " ORDER BY 1, 2")) {
+        while (rs.next()) {
+          candidates.add(new TableName(rs.getString(1), rs.getString(2)));
+        }
+      }
+    } else {
+      config.tables().forEach(t -> candidates.add(TableName.parse(t)));
+    }
+    List<TableName> publish = new ArrayList<>();
+    for (TableName t : candidates) {
+      TableSpec spec = catalog.tableSpec(t);
+      if (spec.syncable()) {
+        publish.add(t);
+      } else {
+        log.warn("table {} is not published: {}", t, spec.unsyncableReason());
+      }
+    }
+    String sql = "CREATE PUBLICATION " + TableName.quoteIdent(config.publication())
+        + (publish.isEmpty() ? "" : " FOR TABLE " + publish.stream().map(TableName::pgQuoted)
+            .collect(Collectors.joining(", ")));
+    try (Statement s = conn.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        throw new StartupException("cannot create publication " + config.publication() + " (" + e.getMessage()
+            + "); create it as a table owner or superuser: " + sql, e);
+      }
+      throw e;
+    }
+    log.info("created publication {} for {} tables", config.publication(), publish.size());
+  }
+
+  /** A heartbeat in the WAL, so the slot can advance while published tables are idle. */
+  void heartbeat() throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("SELECT pg_logical_emit_message(false, '" + ReplicaWriter.HEARTBEAT_PREFIX + "', now()::text)");
+    }
+  }
+
+  Lsn currentWalLsn() throws SQLException {
+    return Lsn.parse(one("SELECT pg_current_wal_lsn()::text"));
+  }
+
+  private String one(String sql) throws SQLException {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private void closeQuietly() {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        log.debug("closing the upstream session", e);
+      }
+      conn = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+  }
+}
