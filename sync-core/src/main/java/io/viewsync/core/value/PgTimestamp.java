@@ -81,13 +81,15 @@ final class PgTimestamp {
         fraction *= 10;
       }
     }
+    boolean bc = bc(c); // Postgres writes BC last; accepting it before the offset costs nothing
     int offsetSeconds = 0;
     if (c.peek() == '+' || c.peek() == '-') {
       offsetSeconds = offset(c);
     }
-    if (c.accept(' ')) {
-      c.expect('B');
-      c.expect('C');
+    if (!bc && bc(c)) {
+      bc = true;
+    }
+    if (bc) {
       year = 1 - year;
     }
     if (!c.atEnd()) {
@@ -109,6 +111,15 @@ final class PgTimestamp {
     } catch (ArithmeticException e) {
       throw outOfRange(typeName, text);
     }
+  }
+
+  private static boolean bc(Cursor c) {
+    if (c.accept(' ')) {
+      c.expect('B');
+      c.expect('C');
+      return true;
+    }
+    return false;
   }
 
   /** {@code ±HH}, {@code ±HH:MM} or {@code ±HH:MM:SS}, as Postgres' {@code EncodeTimezone} writes it. */

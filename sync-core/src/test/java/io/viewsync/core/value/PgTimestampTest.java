@@ -83,6 +83,11 @@ class PgTimestampTest {
   }
 
   @Test
+  void bcBeforeTheOffsetIsAcceptedToo() {
+    assertThat(text("0005-02-29 01:00:00 BC+01")).isEqualTo(text("0005-02-29 01:00:00+01 BC"));
+  }
+
+  @Test
   void theEarliestPostgresTimestampMatchesPostgresOwnConstant() {
     // MIN_TIMESTAMP in src/include/datatype/timestamp.h: -211813488000000000 µs from 2000-01-01.
     assertThat(text("4714-11-24 00:00:00+00 BC")).isEqualTo(-211_813_488_000_000_000L + 946_684_800_000_000L);
@@ -122,7 +127,7 @@ class PgTimestampTest {
   void malformedTextIsRejectedWithTheInputQuoted() {
     for (String bad : new String[] {"", "2020-01-02", "2020-1-02 00:00:00", "2020-02-30 00:00:00",
         "2020-01-02 24:00:00", "2020-01-02 00:60:00", "2020-01-02 00:00:00.1234567", "2020-01-02 00:00:00+5",
-        "2020-01-02 00:00:00 AD", "2020-01-02 00:00:00+00 BC x", "Infinity", "0000-01-01 00:00:00"}) {
+        "2020-01-02 00:00:00 AD", "2020-01-02 00:00:00+00 BC x", "2020-01-02 00:00:00 BC+00 BC", "Infinity", "0000-01-01 00:00:00"}) {
       assertThatThrownBy(() -> text(bad)).as(bad).isInstanceOf(ValueFormatException.class)
           .hasMessageContaining("'" + bad + "'");
     }
