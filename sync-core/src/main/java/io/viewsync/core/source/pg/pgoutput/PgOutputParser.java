@@ -45,7 +45,6 @@ public final class PgOutputParser {
       default -> throw new PgOutputParseException("unknown pgoutput message tag '" + printable(tag)
           + "' (protocol version 1 knows B C O R Y I U D T M)");
     };
-
   }
 
   private static Begin begin(ByteCursor c) {
@@ -57,7 +56,7 @@ public final class PgOutputParser {
   private static Commit commit(ByteCursor c) {
     Commit m = new Commit(c.int8("flags"), lsn(c, "commit LSN"), lsn(c, "end LSN"), c.int64("commit timestamp"));
     c.expectEnd("Commit");
-
+    return m;
   }
 
   private static Origin origin(ByteCursor c) {
