@@ -2,8 +2,10 @@ package io.viewsync.core.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -128,57 +131,100 @@ class LocalPostgresIT {
   }
 
   @Test
+  void asRootADataDirectoryBehindAPrivateParentIsRefusedWithTheFix() throws Exception {
+    assumeTrue(ServerAccount.isRoot(), "only root hands the server to another user");
+    Path dir = Files.createTempDirectory("viewsync-pg-private-"); // 0700, owned by root
+    try {
+      assertThatThrownBy(() -> LocalPostgres.builder().dataDir(dir.resolve("data")).build().start())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("chmod o+x " + dir);
+    } finally {
+      Command.run(List.of("rm", "-rf", dir.toString()), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void theWatchdogStopsTheServerWhenTheOwningJvmIsKilled() throws Exception {
     Path dir = Files.createTempDirectory("viewsync-pg-owner-");
     dir.toFile().setExecutable(true, false);
     Path data = dir.resolve("data");
-    Process owner =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                LocalPostgresOwnerMain.class.getName(), data.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process owner = startOwner(data.toString());
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      int port = -1;
-      StringBuilder seen = new StringBuilder();
-      while ((line = out.readLine()) != null) {
-        seen.append(line).append('\n');
-        if (line.startsWith("READY ")) {
-          port = Integer.parseInt(line.substring(6).strip());
-          break;
-        }
-      }
-      assertThat(port).as("child output:\n%s", seen).isPositive();
-      String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-      try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-        assertThat(c.isValid(5)).isTrue();
-      }
-
-      owner.destroyForcibly(); // SIGKILL: no shutdown hook runs
-      assertThat(owner.waitFor(10, TimeUnit.SECONDS)).isTrue();
-
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      boolean refused = false;
-      while (!refused && System.nanoTime() < deadline) {
-        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-          Thread.sleep(200);
-        } catch (SQLException e) {
-          refused = true;
-        }
-      }
-      assertThat(refused).as("postgres still accepts connections after its owner was killed").isTrue();
-      awaitGone(data.resolve("postmaster.pid"));
+      int port = awaitReady(owner).port;
+      killAndExpectServerGone(owner, port, data);
+      assertThat(data.resolve("PG_VERSION")).as("a persistent cluster keeps its data").exists();
     } finally {
-      owner.destroyForcibly();
-      // If the watchdog failed, do not leave the server running for the rest of the build.
-      if (Files.exists(data.resolve("postmaster.pid"))) {
-        Command.run(ServerAccount.forThisProcess().wrap(List.of(PgBinaries.discover().tool("pg_ctl").toString(),
-            "-D", data.toString(), "stop", "-m", "immediate")), Duration.ofSeconds(30));
-      }
+      cleanUp(owner, data);
       Command.run(List.of("rm", "-rf", dir.toString()), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void theWatchdogAlsoDeletesAThrowawayClusterWhenTheOwningJvmIsKilled() throws Exception {
+    Process owner = startOwner();
+    Path data = null;
+    try {
+      Ready ready = awaitReady(owner);
+      data = ready.dataDir;
+      killAndExpectServerGone(owner, ready.port, data);
+      awaitGone(data);
+    } finally {
+      if (data != null) {
+        cleanUp(owner, data);
+        Command.run(List.of("rm", "-rf", data.toString()), Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  private record Ready(int port, Path dataDir) {}
+
+  private static Process startOwner(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), LocalPostgresOwnerMain.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static Ready awaitReady(Process owner) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null) {
+      seen.append(line).append('\n');
+      if (line.startsWith("READY ")) {
+        String[] parts = line.split(" ", 3);
+        return new Ready(Integer.parseInt(parts[1]), Path.of(parts[2].strip()));
+      }
+    }
+    throw new AssertionError("the owner JVM exited without starting PostgreSQL:\n" + seen);
+  }
+
+  private static void killAndExpectServerGone(Process owner, int port, Path data) throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+      assertThat(c.isValid(5)).isTrue();
+    }
+    owner.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(owner.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    boolean refused = false;
+    while (!refused && System.nanoTime() < deadline) {
+      try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+        Thread.sleep(200);
+      } catch (SQLException e) {
+        refused = true;
+      }
+    }
+    assertThat(refused).as("postgres still accepts connections after its owner was killed").isTrue();
+    awaitGone(data.resolve("postmaster.pid"));
+  }
+
+  /** If the watchdog failed, do not leave a server running for the rest of the build. */
+  private static void cleanUp(Process owner, Path data) {
+    owner.destroyForcibly();
+    if (Files.exists(data.resolve("postmaster.pid"))) {
+      Command.run(ServerAccount.forThisProcess().wrap(List.of(PgBinaries.discover().tool("pg_ctl").toString(),
+          "-D", data.toString(), "stop", "-m", "immediate")), Duration.ofSeconds(30));
     }
   }
 
