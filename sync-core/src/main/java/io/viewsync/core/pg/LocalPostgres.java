@@ -3,18 +3,16 @@ package io.viewsync.core.pg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -47,8 +45,6 @@ public final class LocalPostgres implements AutoCloseable {
   public static final String SUPERUSER = "postgres";
   public static final String HOST = "127.0.0.1";
   private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
-  private static final Duration CTL_TIMEOUT = Duration.ofSeconds(120);
-  private static final int LOG_TAIL_LINES = 40;
 
   private final PgBinaries binaries;
   private final ServerAccount account;
@@ -59,6 +55,7 @@ public final class LocalPostgres implements AutoCloseable {
 
   // Guarded by this.
   private Path dataDir;
+  private PgCtl ctl;
   private boolean throwaway;
   private int port;
   private boolean running;
@@ -135,17 +132,18 @@ public final class LocalPostgres implements AutoCloseable {
     if (running) {
       return this;
     }
+    if (shutdownHook == null) {
+      shutdownHook = new Thread(this::stopQuietly, "viewsync-pg-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
     if (dataDir == null) {
       prepareDataDir();
     }
-    if (port == 0) {
+    int wanted = port != 0 ? port : requestedPort; // a restarted handle keeps the port it had
+    if (wanted == 0) {
       startOnFreePort();
     } else {
-      startOn(port);
-    }
-    if (shutdownHook == null) {
-      shutdownHook = new Thread(this::stopQuietly, "viewsync-pg-shutdown-" + port);
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      startOn(wanted);
     }
     return this;
   }
@@ -155,12 +153,11 @@ public final class LocalPostgres implements AutoCloseable {
     if (!running) {
       return;
     }
-    watchdog.disarm();
+    watchdog.disarm(); // first, so that it cannot stop a server that restart() starts next
     watchdog = null;
     running = false;
-    Command.Result r = Command.run(account.wrap(List.of(pgCtl(), "-D", dataDir.toString(), "stop", "-m", "fast", "-w")), CTL_TIMEOUT);
-    if (!r.ok() && isServerUp()) {
-      throw new IllegalStateException("pg_ctl stop failed for " + dataDir + ": " + r.output());
+    if (!ctl.stop("fast")) {
+      throw new IllegalStateException("pg_ctl stop failed for " + dataDir + "\n" + ctl.logTail());
     }
     log.info("stopped PostgreSQL on port {} ({})", port, dataDir);
   }
@@ -173,7 +170,7 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Whether the server process is up (asks {@code pg_ctl status}, so it notices a server stopped from outside). */
   public synchronized boolean isRunning() {
-    return running && isServerUp();
+    return running && ctl.isUp();
   }
 
   /** Stops the server and, for a throwaway cluster, deletes its data directory. Idempotent. */
@@ -218,9 +215,9 @@ public final class LocalPostgres implements AutoCloseable {
     return dataDir;
   }
 
-  /** The server log, {@code server.log} in the data directory. */
+  /** The server log, {@code server.log} in the data directory; null before the first start of a throwaway cluster. */
   public synchronized Path logFile() {
-    return dataDir == null ? null : dataDir.resolve("server.log");
+    return ctl == null ? null : ctl.logFile();
   }
 
   // ---- creating the cluster ----
@@ -234,10 +231,14 @@ public final class LocalPostgres implements AutoCloseable {
       } else {
         dataDir = requestedDataDir;
       }
+      ctl = new PgCtl(binaries, account, dataDir);
       if (Files.exists(dataDir.resolve("PG_VERSION"))) {
         log.info("reusing PostgreSQL data directory {}", dataDir);
         account.takeOwnership(dataDir);
-        stopLeftoverServer();
+        if (ctl.isUp()) { // left by a JVM whose watchdog died too: stop it, so that this JVM owns what it starts
+          log.warn("a PostgreSQL server is already running on {}; stopping it first", dataDir);
+          ctl.stop("fast");
+        }
         return;
       }
       Files.createDirectories(dataDir);
@@ -249,25 +250,9 @@ public final class LocalPostgres implements AutoCloseable {
       }
       account.takeOwnership(dataDir);
       log.info("initdb {} as {}", dataDir, account.user().orElse(System.getProperty("user.name")));
-      List<String> initdb = new ArrayList<>(List.of(binaries.tool("initdb").toString(), "-D", dataDir.toString(),
-          "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C"));
-      if (!fsync) {
-        initdb.add("--no-sync");
-      }
-      Command.check(account.wrap(initdb), CTL_TIMEOUT);
-      // The JVM (maybe root) appends; the file stays owned by the server's account.
-      Files.write(dataDir.resolve("postgresql.conf"), ServerSettings.confLines(requestedPort, fsync),
-          StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      ctl.initdb(requestedPort, fsync);
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare PostgreSQL data directory " + dataDir, e);
-    }
-  }
-
-  /** A server left behind by a JVM whose watchdog also died: stop it so this JVM owns the one it starts. */
-  private void stopLeftoverServer() {
-    if (isServerUp()) {
-      log.warn("a PostgreSQL server is already running on {}; stopping it first", dataDir);
-      Command.run(account.wrap(List.of(pgCtl(), "-D", dataDir.toString(), "stop", "-m", "fast", "-w")), CTL_TIMEOUT);
     }
   }
 
@@ -293,40 +278,33 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   private void startOn(int candidate) {
-    Path logFile = dataDir.resolve("server.log");
-    watchdog = Watchdog.arm(account, binaries.tool("pg_ctl"), dataDir, throwaway);
-    Command.Result r =
-        Command.run(
-            account.wrap(List.of(pgCtl(), "-D", dataDir.toString(), "-l", logFile.toString(), "-w",
-                "-t", Long.toString(Math.max(1, startTimeout.toSeconds())),
-                "-o", ServerSettings.commandLine(candidate, fsync), "start")),
-            startTimeout.plusSeconds(30));
-    if (!r.ok()) {
-      watchdog.disarm();
-      watchdog = null;
-      if (isServerUp()) { // pg_ctl gave up waiting but the postmaster lives on
-        Command.run(account.wrap(List.of(pgCtl(), "-D", dataDir.toString(), "stop", "-m", "immediate", "-w")), CTL_TIMEOUT);
-      }
-      throw new IllegalStateException(
-          "PostgreSQL did not start on port " + candidate + " (" + dataDir + "): " + r.output().strip()
-              + "\n--- tail of " + logFile + " ---\n" + tail(logFile));
+    // Armed before the start, so that a JVM killed mid-start leaves nothing running either.
+    Watchdog armed = Watchdog.arm(account, binaries.tool("pg_ctl"), dataDir, throwaway);
+    try {
+      ctl.start(candidate, fsync, startTimeout);
+      awaitConnection(candidate);
+    } catch (RuntimeException e) {
+      armed.disarm();
+      ctl.stop("immediate");
+      throw e;
     }
+    watchdog = armed;
     port = candidate;
     running = true;
-    awaitConnection();
     log.info("PostgreSQL {} running on {}:{} as {} ({})", binaries.binDir(), HOST, port,
         account.user().orElse(System.getProperty("user.name")), dataDir);
   }
 
   /** pg_ctl -w waits for postmaster.pid to say "ready"; this also proves the TCP listener answers. */
-  private void awaitConnection() {
+  private void awaitConnection(int candidate) {
+    String url = "jdbc:postgresql://" + HOST + ":" + candidate + "/postgres";
     long deadline = System.nanoTime() + startTimeout.toNanos();
     Properties props = new Properties();
     props.setProperty("user", SUPERUSER);
     props.setProperty("connectTimeout", "5");
     SQLException last = null;
     while (System.nanoTime() < deadline) {
-      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), props)) {
+      try (Connection c = DriverManager.getConnection(url, props)) {
         return;
       } catch (SQLException e) {
         last = e;
@@ -338,19 +316,11 @@ public final class LocalPostgres implements AutoCloseable {
         break;
       }
     }
-    throw new IllegalStateException("PostgreSQL on port " + port + " does not accept connections: " + last
-        + "\n--- tail of server.log ---\n" + tail(dataDir.resolve("server.log")), last);
+    throw new IllegalStateException("PostgreSQL on port " + candidate + " does not accept connections: " + last
+        + "\n--- " + ctl.logFile() + " ---\n" + ctl.logTail(), last);
   }
 
   // ---- helpers ----
-
-  private boolean isServerUp() {
-    return Command.run(account.wrap(List.of(pgCtl(), "-D", dataDir.toString(), "status")), CTL_TIMEOUT).ok();
-  }
-
-  private String pgCtl() {
-    return binaries.tool("pg_ctl").toString();
-  }
 
   private void stopQuietly() {
     try {
@@ -373,18 +343,11 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", new ArrayList<>(lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return s.getLocalPort();
+    // An IPv4 socket, like the server's listener on 127.0.0.1.
+    try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+      s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+      return ((InetSocketAddress) s.getLocalAddress()).getPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free TCP port on " + HOST, e);
     }

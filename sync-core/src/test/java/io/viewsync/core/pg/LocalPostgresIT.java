@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +118,20 @@ class LocalPostgresIT {
       }
     } finally {
       Command.run(List.of("rm", "-rf", dir.toString()), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aFailedStartQuotesTheServerLog() throws Exception {
+    try (ServerSocketChannel taken = ServerSocketChannel.open(StandardProtocolFamily.INET)
+            .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        LocalPostgres blocked = LocalPostgres.builder().port(((InetSocketAddress) taken.getLocalAddress()).getPort())
+            .fsync(false).build()) {
+      assertThatThrownBy(blocked::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("did not start on port " + ((InetSocketAddress) taken.getLocalAddress()).getPort())
+          .hasMessageContaining("could not bind");
+      assertThat(blocked.isRunning()).isFalse();
     }
   }
 
