@@ -1,0 +1,32 @@
+package io.viewsync.server.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Locale;
+
+/**
+ * The kinds of error an HTTP endpoint answers with, each with its status code. The body is
+ * {@code {"error": "<wireName>", "message": "<sentence>"}}. Values are part of the HTTP contract: only add, never
+ * rename.
+ */
+public enum ErrorKind {
+  BAD_REQUEST(HttpResponseStatus.BAD_REQUEST),
+  UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED),
+  NOT_FOUND(HttpResponseStatus.NOT_FOUND),
+  METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
+  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+
+  private final HttpResponseStatus status;
+
+  ErrorKind(HttpResponseStatus status) {
+    this.status = status;
+  }
+
+  public HttpResponseStatus status() {
+    return status;
+  }
+
+  /** The name in the JSON body, e.g. {@code not_found}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

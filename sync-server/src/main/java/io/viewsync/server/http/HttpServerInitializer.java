@@ -1,0 +1,50 @@
+package io.viewsync.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.Optional;
+
+/**
+ * The pipeline of one HTTP connection, top to bottom as bytes flow in. Sharable handlers are built once here and
+ * reused by every channel.
+ *
+ * <p>Constructed once while wiring; {@link #initChannel} runs on each new channel's event loop.
+ */
+public final class HttpServerInitializer extends ChannelInitializer<Channel> {
+
+  /** Largest request body accepted; larger ones get 413 from the aggregator. Admin requests are tiny. */
+  public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  /** The WebSocket endpoint of client protocol v1 (DESIGN.md §8). */
+  public static final String SYNC_PATH = "/sync/v1";
+
+  private final AdminAuthHandler adminAuth;
+  private final HttpRouter router;
+
+  public HttpServerInitializer(StatusProvider status, Optional<String> adminToken) {
+    this.adminAuth = new AdminAuthHandler(adminToken);
+    this.router = HttpRouter.builder()
+        .get("/healthz", new HealthzEndpoint())
+        .get("/readyz", new ReadyzEndpoint(status))
+        .get("/admin/status", new AdminStatusEndpoint(status))
+        .build();
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("http-codec", new HttpServerCodec());
+    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+    // WebSocket: add here, before the HTTP handlers, for SYNC_PATH:
+    //   p.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+    //   p.addLast("ws-upgrade", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+    //       .websocketPath(SYNC_PATH).maxFramePayloadLength(...).build()));
+    //   p.addLast("sync-session", new SyncFrameHandler(...));
+    // The protocol handler answers the upgrade of SYNC_PATH and passes every other request on unchanged.
+    p.addLast("admin-auth", adminAuth);
+    p.addLast("router", router);
+  }
+}
