@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Reads the output of {@code COPY (SELECT …) TO STDOUT (FORMAT binary)} row by row and turns each field into
  * its replica storage value. Columns whose type has a trivial binary form are decoded from it; the copy query
- * casts every other column to text (see {@link #selectList}), and those go through the same text decoder as
+ * turns every other column into its output-function text (see {@link #selectList}), and those go through the
+ * same text decoder as
  * the replication stream, so both paths store the same value.
  *
  * <p>Format: <a href="https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4">COPY binary</a>.
@@ -53,7 +54,10 @@ final class BinaryCopyReader {
         sb.append(", ");
       }
       String q = ReplicaStore.q(c.name());
-      sb.append(ValueCodec.decodesBinary(c.type()) ? q : q + "::text");
+      // Not "::text": a cast can differ from the type's output function (inet::text keeps the /128 mask
+      // that inet's output omits), and the replication stream sends output-function text.
+      sb.append(ValueCodec.decodesBinary(c.type()) ? q
+          : "CASE WHEN " + q + " IS NULL THEN NULL ELSE format('%s', " + q + ") END");
     }
     return sb.toString();
   }

@@ -1,59 +1,97 @@
 package io.viewsync.server;
 
+import io.viewsync.core.source.pg.PgConnector;
+import io.viewsync.replica.Replicator;
+import io.viewsync.replica.ReplicatorConfig;
+import io.viewsync.replica.StartupException;
 import io.viewsync.server.config.ServeConfig;
+import io.viewsync.server.config.UpstreamUrl;
 import io.viewsync.server.http.HttpServer;
 import io.viewsync.server.http.HttpServerInitializer;
-import io.viewsync.server.http.StatusProvider;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link ServiceLauncher}. <b>Placeholder:</b> it only starts the HTTP server with a status that says
- * replication has not started, and blocks until the process is asked to stop (SIGTERM/SIGINT) or the calling thread
- * is interrupted. The real wiring (embedded Postgres, replicator, view syncers, WebSocket sessions) replaces it.
+ * {@code viewsync serve}: the upstream (or an embedded Postgres), the replicator and the HTTP server, run
+ * until SIGTERM/SIGINT or a fatal replication error. Startup problems the operator must fix end the process
+ * with exit code 1 and one clear line.
  *
  * <p>Called once, on the main thread, which it blocks.
  */
 public final class Service implements ServiceLauncher {
-
   private static final Logger log = LoggerFactory.getLogger(Service.class);
 
   @Override
   public int run(ServeConfig config) throws Exception {
     warnIfAdminIsOpenToTheNetwork(config);
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
+    config.createReplicaDir();
+    CompletableFuture<Integer> stop = new CompletableFuture<>();
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
     Thread hook = new Thread(() -> {
-      stop.countDown();
+      stop.complete(0);
       try {
-        stopped.await(10, TimeUnit.SECONDS); // let run() close the server before the JVM halts
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        stopped.get(30, TimeUnit.SECONDS); // let run() close everything before the JVM halts
+      } catch (Exception e) {
+        // halting anyway
       }
     }, "viewsync-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (HttpServer http = new HttpServer(config.bind(), config.port(),
-        new HttpServerInitializer(new NotStartedStatus(), config.adminToken()))) {
-      http.start();
-      log.info("viewsync listening on http://{}:{} (placeholder service: replication is not started)",
-          config.bind(), http.port());
-      stop.await();
-      log.info("viewsync stopping");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    EmbeddedUpstream embedded = null;
+    try {
+      UpstreamUrl upstream;
+      if (config.upstream().isPresent()) {
+        upstream = config.upstream().get();
+      } else {
+        embedded = EmbeddedUpstream.start(config.replicaDir());
+        upstream = embedded.url();
+      }
+      log.info("upstream {}", upstream.redacted());
+      try (Replicator replicator = new Replicator(replicatorConfig(config, upstream), lsn -> { })) {
+        try {
+          replicator.start();
+        } catch (StartupException e) {
+          throw new ServiceException(e.getMessage(), e);
+        }
+        replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
+        try (HttpServer http = new HttpServer(config.bind(), config.port(),
+            new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),
+                config.adminToken()))) {
+          http.start();
+          log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
+          int code = stop.get();
+          log.info("viewsync stopping");
+          if (code != 0) {
+            try {
+              replicator.terminated().get();
+            } catch (ExecutionException e) {
+              throw new ServiceException("replication stopped: " + e.getCause().getMessage(), e.getCause());
+            }
+          }
+          return code;
+        }
+      }
     } finally {
-      stopped.countDown();
+      if (embedded != null) {
+        embedded.close();
+      }
+      stopped.complete(null);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException alreadyShuttingDown) {
         // The hook is running; it returns as soon as it sees `stopped`.
       }
     }
-    return 0;
+  }
+
+  static ReplicatorConfig replicatorConfig(ServeConfig config, UpstreamUrl upstream) {
+    return new ReplicatorConfig(new PgConnector(upstream.jdbcUrl(), upstream.properties()), config.replicaDir(),
+        config.slot(), config.publication(), config.tables().stream().map(t -> t.replicaName()).toList(),
+        config.copyWorkers(), config.heartbeatInterval(), 20_000, 200);
   }
 
   private static void warnIfAdminIsOpenToTheNetwork(ServeConfig config) {
@@ -70,27 +108,4 @@ public final class Service implements ServiceLauncher {
       log.warn("/admin/* is open to anyone who can reach {}: set VIEWSYNC_ADMIN_TOKEN", config.bind());
     }
   }
-
-  /** Status until the real service is wired in: alive, never ready. Immutable; safe from any thread. */
-  private static final class NotStartedStatus implements StatusProvider {
-    private static final String REASON = "replication is not started (placeholder service)";
-
-    @Override
-    public boolean ready() {
-      return false;
-    }
-
-    @Override
-    public String notReadyReason() {
-      return REASON;
-    }
-
-    @Override
-    public Object status() {
-      return new Placeholder("not_started", REASON);
-    }
-  }
-
-  /** JSON body of {@code /admin/status} until the real status record exists. */
-  record Placeholder(String state, String message) {}
 }
