@@ -66,8 +66,13 @@ public final class Replicator implements AutoCloseable {
   /** Runs the startup checks, then starts replicating in the background. */
   public void start() throws StartupException, SQLException {
     synchronized (session) {
-      session.connectAndCheck();
-      session.ensurePublication();
+      try {
+        session.connectAndCheck();
+        session.ensurePublication();
+      } catch (StartupException | SQLException | RuntimeException e) {
+        session.close(); // releases the advisory lock, so a corrected retry is not refused
+        throw e;
+      }
     }
     store = ReplicaStore.open(config.replicaDir());
     thread = new Thread(this::run, "viewsync-replication");
