@@ -1,0 +1,132 @@
+package io.viewsync.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.viewsync.core.testing.PostgresExtension;
+import io.viewsync.core.testing.TestDatabase;
+import io.viewsync.replica.ReplicaOracle;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real service jar, as an operator runs it: endpoints, readiness, and startup failures that exit non-zero. */
+@ExtendWith(PostgresExtension.class)
+class ServeIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Process serve(Path dir, int port, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-jar", System.getProperty("viewsync.jar"), "serve", "--replica-dir", dir.toString(),
+        "--port", String.valueOf(port)));
+    cmd.addAll(List.of(extra));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile())
+        .start();
+  }
+
+  private static String log(Path dir) throws IOException {
+    return Files.readString(dir.resolveSibling(dir.getFileName() + ".log"), StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String url(TestDatabase db) {
+    return db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user()
+        + (db.password() == null ? "" : "&password=" + db.password());
+  }
+
+  @Test
+  void theServiceReplicatesAndReportsReadinessAndStatus(TestDatabase db, @TempDir Path tmp) throws Exception {
+    db.execute("CREATE TABLE issue (id int PRIMARY KEY, title text)", "CREATE TABLE keyless (a int)",
+        "INSERT INTO issue SELECT g, 'issue ' || g FROM generate_series(1, 500) g");
+    int port = freePort();
+    Path dir = tmp.resolve("replica");
+    Process p = serve(dir, port, "--upstream", url(db), "--slot", "serve_it");
+    try {
+      assertThat(ReplicaOracle.await(60_000, () -> {
+        HttpResponse<String> r = get(port, "/readyz");
+        return r != null && r.statusCode() == 200;
+      })).as("ready; log:%n%s", log(dir)).isTrue();
+      assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+      db.execute("INSERT INTO issue VALUES (501, 'new')");
+      assertThat(ReplicaOracle.await(30_000, () -> {
+        try {
+          JsonNode status = JSON.readTree(get(port, "/admin/status").body());
+          for (JsonNode t : status.get("tables")) {
+            if (t.get("name").asText().equals("issue") && t.get("rows").asLong() == 501) {
+              return true;
+            }
+          }
+          return false;
+        } catch (IOException e) {
+          return false;
+        }
+      })).as("status shows 501 rows; status %s", get(port, "/admin/status").body()).isTrue();
+      JsonNode status = JSON.readTree(get(port, "/admin/status").body());
+      assertThat(status.get("watermark").asText()).contains("/");
+      assertThat(status.get("lagBytes").asLong()).isGreaterThanOrEqualTo(0);
+      assertThat(status.get("schemaVersion").asLong()).isEqualTo(1);
+      assertThat(status.get("tables").toString()).contains("\"state\":\"syncing\"");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  void aStartupProblemExitsNonZeroWithOneClearLine(@TempDir Path tmp) throws Exception {
+    int dead = freePort();
+    Path dir = tmp.resolve("replica");
+    Process p = serve(dir, freePort(), "--upstream", "postgres://u:secret@127.0.0.1:" + dead + "/db");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(log(dir)).contains("cannot reach the upstream database").doesNotContain("secret");
+  }
+
+  @Test
+  void withoutAnUpstreamTheServiceRunsOnAnEmbeddedPostgres(@TempDir Path tmp) throws Exception {
+    int port = freePort();
+    Path dir = Path.of("/tmp", "viewsync-serve-it-" + System.nanoTime()); // traversable by the server's user
+    Process p = serve(dir, port);
+    try {
+      assertThat(ReplicaOracle.await(90_000, () -> {
+        HttpResponse<String> r = get(port, "/readyz");
+        return r != null && r.statusCode() == 200;
+      })).as("ready; log:%n%s", log(dir)).isTrue();
+      assertThat(Files.exists(dir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+      assertThat(Files.exists(dir.resolve("replica.db"))).isTrue();
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM, embedded Postgres included").isTrue();
+      ProcessBuilder rm = new ProcessBuilder("rm", "-rf", dir.toString(), dir + ".log");
+      rm.start().waitFor();
+    }
+  }
+}
