@@ -230,12 +230,6 @@ public final class ReplicaStore implements AutoCloseable {
     return TableName.quoteIdent(ident);
   }
 
-  static List<String> names(List<TableSpec> specs) {
-    List<String> out = new ArrayList<>();
-    specs.forEach(s -> out.add(s.name().replicaName()));
-    return out;
-  }
-
   @Override
   public void close() throws SQLException {
     try {

@@ -43,9 +43,4 @@ public record ReplicatorConfig(PgConnector connector, Path replicaDir, String sl
     return new ReplicatorConfig(connector, replicaDir, slot, p, tables, copyWorkers, heartbeatInterval, maxBatchRows,
         maxBatchMillis);
   }
-
-  public ReplicatorConfig withHeartbeat(Duration d) {
-    return new ReplicatorConfig(connector, replicaDir, slot, publication, tables, copyWorkers, d, maxBatchRows,
-        maxBatchMillis);
-  }
 }

@@ -41,7 +41,7 @@ class CrashRecoveryIT {
       }
     });
     writer.start();
-    int kills = ReplicaTesting.scaled(4, 20);
+    int kills = ReplicaTesting.scaled(6, 30);
     for (int i = 0; i < kills; i++) {
       try (ChildReplicator child = new ChildReplicator(db, dir, "256m")) {
         assertThat(child.awaitStreaming(120)).as("child %d streams; output:%n%s", i, child.output()).isTrue();

@@ -18,12 +18,13 @@ public final class RandomWorkload {
 
   /** DDL for the workload's tables. */
   public static final String[] SCHEMA = {
+      "CREATE EXTENSION IF NOT EXISTS citext",
       "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'élan')",
       "CREATE DOMAIN posint AS int4 CHECK (VALUE > 0)",
       "CREATE TABLE typed (id int8 PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, f4 float4, f8 float8,"
           + " n numeric, n2 numeric(12,3), t text, vc varchar(20), c char(5), u uuid, j json, jb jsonb, by bytea,"
           + " d date, tm time, tmz timetz, ts timestamp, tstz timestamptz, iv interval, e mood, ai int4[],"
-          + " at text[], an numeric[], ab bool[], ai2 int8[], dom posint, ip inet, pt point, r int4range)",
+          + " at text[], an numeric[], ab bool[], ai2 int8[], dom posint, ip inet, pt point, r int4range, ci citext)",
       "CREATE TABLE pairs (a int4, b text, v int8, PRIMARY KEY (a, b))",
       "CREATE TABLE docs (id int4 PRIMARY KEY, title text, body text, n int4)",
       "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL",
@@ -65,17 +66,19 @@ public final class RandomWorkload {
 
   /** Statements of one random operation. */
   public List<String> statement() {
-    int op = rnd.nextInt(100);
+    // Mostly row-level changes, so tables keep rows (and TOASTed values) to compare; mass deletes and
+    // truncates are rare but present.
+    int op = rnd.nextInt(1000);
     List<String> out = new ArrayList<>();
     String table = TABLES.get(rnd.nextInt(TABLES.size()));
-    if (op < 45) {
+    if (op < 480) {
       out.add(insert(table));
-    } else if (op < 75) {
+    } else if (op < 820) {
       out.add(update(table));
-    } else if (op < 97) {
+    } else if (op < 985) {
       out.add(delete(table));
-    } else if (op < 99) {
-      out.add("DELETE FROM " + table + " WHERE random() < 0.5");
+    } else if (op < 996) {
+      out.add("DELETE FROM " + table + " WHERE random() < 0.2");
     } else {
       out.add("TRUNCATE " + table);
     }
@@ -87,7 +90,7 @@ public final class RandomWorkload {
       case "typed" -> "INSERT INTO typed VALUES (" + key() + ", " + typedValues() + ") ON CONFLICT (id) DO UPDATE SET t = excluded.t, jb = excluded.jb";
       case "pairs" -> "INSERT INTO pairs VALUES (" + key() + ", " + pick("'a'", "'b'", "'ç'", "''") + ", "
           + rnd.nextLong() + ") ON CONFLICT DO NOTHING";
-      case "docs" -> "INSERT INTO docs VALUES (" + key() + ", " + text() + ", " + (rnd.nextBoolean() ? bigText() : text())
+      case "docs" -> "INSERT INTO docs VALUES (" + key() + ", " + text() + ", " + (rnd.nextInt(4) > 0 ? bigText() : text())
           + ", 0) ON CONFLICT (id) DO UPDATE SET body = excluded.body";
       default -> "INSERT INTO extra.events VALUES ('" + uuid() + "', " + timestamptz() + ", " + jsonb() + ")";
     };
@@ -100,12 +103,12 @@ public final class RandomWorkload {
       case "typed" -> rnd.nextInt(4) == 0
           ? "UPDATE typed SET id = " + to + " WHERE id = " + from + " AND NOT EXISTS (SELECT 1 FROM typed WHERE id = " + to + ")"
           : "UPDATE typed SET (b, i2, i4, i8, f4, f8, n, n2, t, vc, c, u, j, jb, by, d, tm, tmz, ts, tstz, iv, e, ai,"
-              + " at, an, ab, ai2, dom, ip, pt, r) = (" + typedValues() + ") WHERE id = " + key();
+              + " at, an, ab, ai2, dom, ip, pt, r, ci) = (" + typedValues() + ") WHERE id = " + key();
       case "pairs" -> rnd.nextBoolean() ? "UPDATE pairs SET v = v + 1 WHERE a = " + key()
           : "UPDATE pairs p SET a = " + to + " WHERE a = " + from
               + " AND NOT EXISTS (SELECT 1 FROM pairs q WHERE q.a = " + to + " AND q.b = p.b)";
       // Touches n only: body, stored out of line, arrives as 'unchanged TOAST' and must be kept.
-      case "docs" -> rnd.nextBoolean() ? "UPDATE docs SET n = n + 1 WHERE id = " + key()
+      case "docs" -> rnd.nextInt(4) > 0 ? "UPDATE docs SET n = n + 1 WHERE id = " + key()
           : "UPDATE docs SET id = " + to + ", n = n + 1 WHERE id = " + from
               + " AND NOT EXISTS (SELECT 1 FROM docs WHERE id = " + to + ")";
       default -> "UPDATE extra.events SET payload = " + jsonb() + " WHERE id IN (SELECT id FROM extra.events ORDER BY id LIMIT 1)";
@@ -152,7 +155,8 @@ public final class RandomWorkload {
         nul(pick("'{t,f,NULL}'::bool[]", "'{}'::bool[]")),
         nul(pick("'{9223372036854775807,-9223372036854775808}'::int8[]", "'{0}'::int8[]")),
         nul(pick("1", "2147483647")), nul(pick("'192.168.0.1/24'", "'::1'")),
-        nul(pick("'(1.5,-2)'", "'(0,0)'")), nul(pick("'[1,5)'", "'empty'", "'(,10]'")));
+        nul(pick("'(1.5,-2)'", "'(0,0)'")), nul(pick("'[1,5)'", "'empty'", "'(,10]'")),
+        nul(pick("'MiXeD Case'", "'straße'", "''")));
   }
 
   private String text() {

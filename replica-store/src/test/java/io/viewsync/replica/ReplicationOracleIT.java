@@ -23,12 +23,12 @@ class ReplicationOracleIT {
     db.execute(RandomWorkload.SCHEMA);
     RandomWorkload workload = new RandomWorkload(ReplicaTesting.seed(), 30);
     try (Connection c = db.connect()) {
-      workload.run(c, ReplicaTesting.scaled(150, 2000));
+      workload.run(c, ReplicaTesting.scaled(600, 5000));
     }
     try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir))) {
       assertConverges(db, dir, RandomWorkload.TABLES, 60_000);
       try (Connection c = db.connect()) {
-        workload.run(c, ReplicaTesting.scaled(800, 20000));
+        workload.run(c, ReplicaTesting.scaled(3000, 30000));
       }
       assertConverges(db, dir, RandomWorkload.TABLES, 120_000);
       assertThat(r.stats().transactions.get()).as("transactions applied by streaming").isPositive();

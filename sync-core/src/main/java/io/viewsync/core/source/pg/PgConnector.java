@@ -53,15 +53,4 @@ public final class PgConnector {
     PGProperty.PREFER_QUERY_MODE.set(p, "simple");
     return DriverManager.getConnection(jdbcUrl, p);
   }
-
-  /** The same server and credentials, another database (the embedded Postgres setup uses it). */
-  public PgConnector withDatabase(String database) {
-    String base = jdbcUrl;
-    int q = base.indexOf('?');
-    String query = q < 0 ? "" : base.substring(q);
-    String noQuery = q < 0 ? base : base.substring(0, q);
-    int slash = noQuery.indexOf('/', "jdbc:postgresql://".length());
-    String hostPart = slash < 0 ? noQuery : noQuery.substring(0, slash);
-    return new PgConnector(hostPart + "/" + database + query, properties);
-  }
 }
