@@ -45,7 +45,7 @@ final class InitialCopyBench {
   List<ResultTable> run() throws Exception {
     up.createDatabase(DB);
     up.exec(DB, "CREATE TABLE " + TABLE + " (k text PRIMARY KEY, a text, b text, n bigint)",
-        "INSERT INTO " + TABLE + " SELECT md5('k' || g), md5('a' || g), md5('b' || g) || md5('c' || g), g * 7919"
+        "INSERT INTO " + TABLE + " SELECT md5('k' || g), md5('a' || g), md5('b' || g) || md5('c' || g), g::bigint * 7919"
             + " FROM generate_series(1, " + size.copyRows() + ") g",
         "VACUUM (FREEZE, ANALYZE) " + TABLE, "CHECKPOINT");
     String tableSize = up.one(DB, "SELECT pg_size_pretty(pg_table_size('" + TABLE + "'))");
