@@ -15,4 +15,6 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
 fi
 export VIEWSYNC_LOG_LEVEL="${VIEWSYNC_LOG_LEVEL:-WARN}"
 # The child replicator JVMs get the same classpath (the bench jar) and -Xmx512m.
-exec "$java" -Xmx1g -cp "$repo/bench/target/viewsync-bench.jar" io.viewsync.bench.BenchMain "$@"
+# BENCH_JAVA_OPTS: extra options for the bench JVM, e.g. -Dbench.child.jvm=... for the child JVMs.
+# shellcheck disable=SC2086
+exec "$java" -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$repo/bench/target/viewsync-bench.jar" io.viewsync.bench.BenchMain "$@"

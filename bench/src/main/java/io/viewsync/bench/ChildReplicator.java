@@ -8,6 +8,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,14 @@ final class ChildReplicator implements AutoCloseable {
 
   static ChildReplicator launch(Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, HEAP, "-cp", System.getProperty("java.class.path"),
-        ReplicatorHostMain.class.getName());
+    List<String> cmd = new ArrayList<>(List.of(java, HEAP));
+    // For diagnosis, e.g. -Dbench.child.jvm=-XX:StartFlightRecording=filename=/tmp/child.jfr (space-separated).
+    String extra = System.getProperty("bench.child.jvm", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split(" +")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReplicatorHostMain.class.getName()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     ChildReplicator c = new ChildReplicator(pb.start(), log);
     c.await("READY", 60);
@@ -97,7 +105,9 @@ final class ChildReplicator implements AutoCloseable {
   private void readAnswers() {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
-        answers.add(line);
+        if (!line.startsWith("[")) { // JVM unified logging (e.g. JFR's start message) also goes to stdout
+          answers.add(line);
+        }
       }
     } catch (IOException e) {
       answers.add("EOF " + e);
