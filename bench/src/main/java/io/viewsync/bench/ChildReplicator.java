@@ -1,0 +1,134 @@
+package io.viewsync.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bench side of a {@link ReplicatorHostMain} child JVM ({@code -Xmx512m}, same classpath as this JVM, log on
+ * {@code LOG_FILE}): sends its commands, waits for its answers, and reads its peak resident set size.
+ *
+ * <p>Used from one thread; a daemon thread reads the child's stdout into a queue.
+ */
+final class ChildReplicator implements AutoCloseable {
+  static final String HEAP = "-Xmx512m";
+
+  private final Process process;
+  private final Writer commands;
+  private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+  private final Path log;
+
+  private ChildReplicator(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader = new Thread(this::readAnswers, "bench-child-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ChildReplicator launch(Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, HEAP));
+    // For diagnosis, e.g. -Dbench.child.jvm=-XX:StartFlightRecording=filename=/tmp/child.jfr (space-separated).
+    String extra = System.getProperty("bench.child.jvm", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split(" +")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReplicatorHostMain.class.getName()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ChildReplicator c = new ChildReplicator(pb.start(), log);
+    c.await("READY", 60);
+    return c;
+  }
+
+  /** Constructs a replicator in the child (nothing runs until {@link #start()}). */
+  void open(String jdbcUrl, String user, Path replicaDir, String slot) throws IOException {
+    send("open " + jdbcUrl + " " + user + " " + replicaDir + " " + slot);
+    await("OPENED", 30);
+  }
+
+  /** Sends {@code start} and returns at once; {@link #awaitStreaming} waits for the phase change. */
+  void start() throws IOException {
+    send("start");
+  }
+
+  void awaitStreaming(int timeoutSeconds) throws IOException {
+    await("STARTED", timeoutSeconds);
+    await("STREAMING", timeoutSeconds);
+  }
+
+  void closeReplicator() throws IOException {
+    send("close");
+    await("CLOSED", 60);
+  }
+
+  /** Peak resident set size of the child so far ({@code VmHWM} in {@code /proc/PID/status}), in KiB. */
+  long peakRssKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmHWM for pid " + process.pid());
+  }
+
+  private void send(String command) throws IOException {
+    commands.write(command + "\n");
+    commands.flush();
+  }
+
+  private void await(String expected, int timeoutSeconds) throws IOException {
+    String got;
+    try {
+      got = answers.poll(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for " + expected, e);
+    }
+    if (!expected.equals(got)) {
+      throw new IOException("child replicator answered " + got + " instead of " + expected + "; see " + log);
+    }
+  }
+
+  private void readAnswers() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (!line.startsWith("[")) { // JVM unified logging (e.g. JFR's start message) also goes to stdout
+          answers.add(line);
+        }
+      }
+    } catch (IOException e) {
+      answers.add("EOF " + e);
+    }
+    answers.add("EOF");
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      send("exit");
+    } catch (IOException alreadyGone) {
+      // the process is gone already
+    }
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
