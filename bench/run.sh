@@ -3,12 +3,12 @@
 #   bench/run.sh                 # --size small: a smoke test of the harness, well under a minute
 #   bench/run.sh --size full     # the figures in docs/benchmarks.md (about 10 minutes)
 # Other options: --only apply,latency,copy and --work DIR (logs and replicas; default a new temp directory).
-# Builds the bench jar (with the modules it needs) through the reactor, offline; never installs to ~/.m2.
+# Builds the bench jar (with the modules it needs) through the reactor; never installs to ~/.m2.
 # Needs PostgreSQL binaries with pg_recvlogical (as LocalPostgres finds them, e.g. /usr/lib/postgresql/15/bin).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-./mvnw -q -o -pl bench -am package -DskipTests
+./mvnw -q -pl bench -am package -DskipTests
 java="java"
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   java="$JAVA_HOME/bin/java"
