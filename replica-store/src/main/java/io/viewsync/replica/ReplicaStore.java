@@ -65,7 +65,7 @@ public final class ReplicaStore implements AutoCloseable {
           + " storage TEXT NOT NULL, not_null INTEGER NOT NULL, is_key INTEGER NOT NULL,"
           + " PRIMARY KEY (table_name, position))");
       s.execute("CREATE TABLE IF NOT EXISTS _viewsync_changes (version INTEGER NOT NULL, table_name TEXT NOT NULL,"
-          + " row_key TEXT NOT NULL, op TEXT NOT NULL, PRIMARY KEY (table_name, row_key))");
+          + " row_key TEXT NOT NULL, op TEXT NOT NULL, PRIMARY KEY (table_name, row_key)) WITHOUT ROWID");
       s.execute("CREATE INDEX IF NOT EXISTS _viewsync_changes_version ON _viewsync_changes (version)");
     } catch (SQLException e) {
       c.close();

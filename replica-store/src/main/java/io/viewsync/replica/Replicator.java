@@ -67,7 +67,7 @@ public final class Replicator implements AutoCloseable {
   public void start() throws StartupException, SQLException {
     synchronized (session) {
       try {
-        session.connectAndCheck();
+        session.connectAndCheck(true);
         session.ensurePublication();
       } catch (StartupException | SQLException | RuntimeException e) {
         session.close(); // releases the advisory lock, so a corrected retry is not refused
@@ -104,8 +104,15 @@ public final class Replicator implements AutoCloseable {
 
   private void run() {
     long backoff = 100;
+    boolean reconnect = false;
     while (!closed) {
       try {
+        if (reconnect) {
+          synchronized (session) {
+            session.reconnect(); // a StartupException here (lock taken, privilege revoked) is fatal
+          }
+          reconnect = false;
+        }
         if (!"true".equals(store.state(STATE_COPY_COMPLETE).orElse("false")) || slotMissing()) {
           initialCopy();
         }
@@ -124,16 +131,7 @@ public final class Replicator implements AutoCloseable {
         log.warn("replication interrupted ({}); retrying in {} ms", e.toString(), backoff);
         sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
         backoff = Math.min(backoff * 2, 10_000);
-        try {
-          synchronized (session) {
-            session.reconnect();
-          }
-        } catch (StartupException se) {
-          fail(se);
-          return;
-        } catch (SQLException se) {
-          log.debug("upstream session not back yet", se);
-        }
+        reconnect = true;
       }
     }
     phase = "stopped";
@@ -186,7 +184,9 @@ public final class Replicator implements AutoCloseable {
         }
       }
       Connection w = store.writer();
-      pragmas(w, "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF");
+      // A fresh file that is thrown away if the copy does not finish: no journal, no fsync; helper threads
+      // for the key index sorts.
+      pragmas(w, "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA threads=2");
       for (TableSpec s : specs) {
         store.createTable(s, s.syncable() ? TableState.COPYING : TableState.UNSYNCABLE);
         if (!s.syncable()) {
@@ -211,7 +211,7 @@ public final class Replicator implements AutoCloseable {
       store.putState("schema_version", "1");
       store.putState(STATE_COPY_COMPLETE, "true");
       store.commit();
-      pragmas(w, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL");
+      pragmas(w, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA threads=0");
     } finally {
       copy = null;
     }

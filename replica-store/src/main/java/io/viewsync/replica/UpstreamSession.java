@@ -34,14 +34,18 @@ final class UpstreamSession implements AutoCloseable {
     this.config = config;
   }
 
-  /** Connects, checks the server is fit for logical replication, and takes the slot's advisory lock. */
-  void connectAndCheck() throws StartupException, SQLException {
+  /**
+   * Connects, checks the server is fit for logical replication, and takes the slot's advisory lock. At
+   * startup an unreachable server is a {@link StartupException}; later (a reconnect) it is an ordinary
+   * {@link SQLException} to retry, since a restarting Postgres refuses connections for a while.
+   */
+  void connectAndCheck(boolean startup) throws StartupException, SQLException {
     closeQuietly();
     try {
       conn = config.connector().open();
     } catch (SQLException e) {
-      if (PgErrorClassifier.classify(e) == PgErrorClassifier.Verdict.FATAL || e.getSQLState() == null
-          || e.getSQLState().startsWith("08")) {
+      boolean unreachable = e.getSQLState() == null || e.getSQLState().startsWith("08");
+      if (PgErrorClassifier.classify(e) == PgErrorClassifier.Verdict.FATAL || (startup && unreachable)) {
         throw new StartupException(PgErrorClassifier.explain(e), e);
       }
       throw e;
@@ -79,7 +83,7 @@ final class UpstreamSession implements AutoCloseable {
 
   /** Reconnects after a lost connection and takes the advisory lock again. */
   void reconnect() throws StartupException, SQLException {
-    connectAndCheck();
+    connectAndCheck(false);
   }
 
   record SlotInfo(String plugin, String database, Integer activePid, String walStatus, Lsn confirmedFlush) {}

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Postgres restart in the middle of streaming: the replicator reconnects with backoff and converges. */
+/**
+ * A Postgres restart in the middle of streaming: the replicator reconnects with backoff and converges. (It once
+ * gave up when a reconnect met "connection refused", treating it like an unreachable server at startup.)
+ */
 @ExtendWith(PostgresExtension.class)
 class PostgresRestartIT {
 
@@ -22,7 +25,8 @@ class PostgresRestartIT {
       try (Connection c = db.connect()) {
         workload.run(c, 200);
       }
-      db.restartServer();
+      // Down long enough that reconnects meet a refused connection, which must be retried, not fatal.
+      db.restartServer(java.time.Duration.ofSeconds(3));
       assertThat(ReplicaOracle.await(60_000, () -> !"streaming".equals(r.status().phase())
           || r.status().lastError() != null)).isTrue();
       try (Connection c = db.connect()) {

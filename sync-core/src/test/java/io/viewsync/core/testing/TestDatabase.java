@@ -121,8 +121,13 @@ public final class TestDatabase implements AutoCloseable {
    * skipped, with the reason) when the server is external or a container.
    */
   public void restartServer() {
+    restartServer(java.time.Duration.ZERO);
+  }
+
+  /** Like {@link #restartServer()}, with the server down (refusing connections) for {@code downtime}. */
+  public void restartServer(java.time.Duration downtime) {
     Assumptions.assumeTrue(supportsRestart(), () -> "restartServer() needs the local test cluster; this run uses a " + server.kind);
-    server.restart();
+    server.restart(downtime);
   }
 
   /**

@@ -98,10 +98,20 @@ final class TestServer {
   }
 
   /** Restarts a local cluster; throws {@link UnsupportedOperationException} for other kinds. */
-  void restart() {
+  void restart(java.time.Duration downtime) {
     if (local == null) {
       throw new UnsupportedOperationException("cannot restart the test PostgreSQL server: it is a " + kind);
     }
-    local.restart();
+    if (downtime.isZero()) {
+      local.restart();
+      return;
+    }
+    local.stop();
+    try {
+      Thread.sleep(downtime.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    local.start();
   }
 }

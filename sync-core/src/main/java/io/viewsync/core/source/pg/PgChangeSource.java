@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Drains what is pending without blocking, so several upstream transactions share one durable replica
  * commit; when nothing is pending it asks the sink to flush, confirms the sink's durable position, and only
- * then blocks for more. PgJDBC sends status updates only from inside {@code read()}/{@code readPending()}
+ * then blocks for more. The first transaction after such an idle wait is flushed as soon as it commits. PgJDBC sends status updates only from inside {@code read()}/{@code readPending()}
  * or {@code forceUpdateStatus()}, so confirmations are forced right after each durable commit.
  *
  * <p>{@link #stream} runs on one thread; {@link #close} may be called from any thread.
@@ -66,6 +66,7 @@ public final class PgChangeSource implements ChangeSource {
       log.info("streaming slot {} from {}", slot, resumeFrom);
       Translator translator = new Translator();
       Lsn confirmed = resumeFrom;
+      boolean wokeFromIdle = false;
       while (!closed) {
         ByteBuffer buf = stream.readPending();
         if (buf == null) {
@@ -74,6 +75,7 @@ public final class PgChangeSource implements ChangeSource {
           if (buf == null) {
             continue;
           }
+          wokeFromIdle = true;
         }
         Lsn received = Lsn.of(stream.getLastReceiveLSN().asLong());
         if (received.isAfter(lastReceived)) {
@@ -82,7 +84,15 @@ public final class PgChangeSource implements ChangeSource {
         Change change = translator.translate(PgOutputParser.parse(buf));
         if (change != null) {
           sink.accept(change);
-          confirmed = confirm(stream, confirmed, sink.confirmableLsn());
+          if (wokeFromIdle && change instanceof Change.Commit) {
+            // The first transaction after an idle spell is flushed at once: asking readPending() whether more
+            // follows costs up to 1 ms (PgJDBC peeks with a 1 ms socket timeout), which would be pure latency.
+            // Under load readPending() answers at once and transactions share commits as before.
+            wokeFromIdle = false;
+            confirmed = confirm(stream, confirmed, sink.flush());
+          } else {
+            confirmed = confirm(stream, confirmed, sink.confirmableLsn());
+          }
         }
       }
     } catch (SQLException e) {
