@@ -58,6 +58,8 @@ final class InitialCopyBench {
         + " in Postgres)", "round", "first", "COPY binary s", "psql \\copy s", "viewsync s", "viewsync / COPY binary");
     long peak;
     try (ChildReplicator child = ChildReplicator.launch(work.resolve("copy-replicator.log"))) {
+      viewsyncCopy(child, 99); // uncounted warm-up round: the counted rounds measure a warmed-up JVM
+      binaryCopy();
       for (int r = 0; r < rounds; r++) {
         boolean viewsyncFirst = r % 2 == 1;
         if (viewsyncFirst) {
