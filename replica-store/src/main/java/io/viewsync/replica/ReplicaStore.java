@@ -53,6 +53,8 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("PRAGMA journal_mode=WAL");
       // FULL: a commit is on disk before we confirm its LSN upstream (promise 1), even on power loss.
       s.execute("PRAGMA synchronous=FULL");
+      // Checkpoints run on the session thread (checkpoint()), not inside the writer's commits.
+      s.execute("PRAGMA wal_autocheckpoint=0");
       s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA cache_size=-65536");
       s.execute("PRAGMA temp_store=FILE");
@@ -91,6 +93,18 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("PRAGMA busy_timeout=10000");
     }
     return c;
+  }
+
+  /**
+   * Copies the WAL back into the database file (PASSIVE: never waits for the writer or readers), on a
+   * connection of its own; any thread. The writer leaves this to a background thread so that its commits
+   * never pay for it.
+   */
+  public void checkpoint() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+         Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    }
   }
 
   public Optional<String> state(String key) throws SQLException {

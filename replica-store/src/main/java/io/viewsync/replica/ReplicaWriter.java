@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,6 +37,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private final ReplicaStore store;
   private final Map<TableName, TableWriter> writers = new HashMap<>();
   private final Set<TableName> warnedUnknown = new HashSet<>();
+  private final Map<Relation, Optional<TableWriter>> byRelation = new IdentityHashMap<>();
   private final ApplyStats stats;
   private final Consumer<Lsn> onDurable;
   private final int maxBatchRows;
@@ -174,13 +177,18 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   }
 
   private TableWriter writer(Relation r) {
-    TableName name = new TableName(r.namespace(), r.name());
-    TableWriter w = writers.get(name);
-    if (w == null && warnedUnknown.add(name)) {
-      log.warn("changes to {} are not applied: the table is not synced (see status)", name);
-    }
     batchRows++;
-    return w;
+    // The translator hands out one Relation instance per table until its shape changes: look up by identity.
+    Optional<TableWriter> cached = byRelation.get(r);
+    if (cached == null) {
+      TableName name = new TableName(r.namespace(), r.name());
+      cached = Optional.ofNullable(writers.get(name));
+      byRelation.put(r, cached);
+      if (cached.isEmpty() && warnedUnknown.add(name)) {
+        log.warn("changes to {} are not applied: the table is not synced (see status)", name);
+      }
+    }
+    return cached.orElse(null);
   }
 
   private void log(TableWriter w, Object[] key, String op) throws SQLException {

@@ -278,6 +278,7 @@ public final class Replicator implements AutoCloseable {
           ReplicaWriter w = writer;
           if ("streaming".equals(phase)) {
             refreshStatus();
+            store.checkpoint();
           }
           if (w != null && "streaming".equals(phase)) {
             long lag = session.currentWalLsn().value() - w.confirmableLsn().value();
