@@ -69,8 +69,14 @@ final class ApplyThroughputBench {
     }
     double refMedian = Stats.median(ref);
     double vsMedian = Stats.median(vs);
+    // The ratio is paired per round (both consumers drained the same WAL back to back): median of the ratios.
+    double[] ratios = new double[ref.length];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = ref[i] / vs[i];
+    }
+    double ratio = Stats.median(ratios);
     drain.row("median", "", f(refMedian, 3), f(n / refMedian, 0), f(vsMedian, 3), f(n / vsMedian, 0),
-        f(refMedian / vsMedian, 2) + (refMedian / vsMedian >= 0.7 ? " (target >= 0.7 met)" : " (target >= 0.7 MISSED)"));
+        f(ratio, 2) + (ratio >= 0.7 ? " (target >= 0.7 met)" : " (target >= 0.7 MISSED)"));
     live.row("median", "", f(Stats.median(e2e), 0), f(Stats.median(lag), 1));
     ResultTable mem = new ResultTable("Apply throughput: replicator child JVM (" + ChildReplicator.HEAP + ")",
         "measure", "value");
