@@ -126,10 +126,12 @@ final class InitialCopy {
       for (Future<?> f : readers) {
         f.get();
       }
+      long rowsDone = progress.elapsedMillis();
       for (TableSpec t : syncable) {
         store.createKeyIndex(t);
       }
-      log.info("initial copy done in {} ms: {}", progress.elapsedMillis(), progress.summary());
+      log.info("initial copy done in {} ms (rows {} ms, key indexes {} ms): {}", progress.elapsedMillis(), rowsDone,
+          progress.elapsedMillis() - rowsDone, progress.summary());
     } finally {
       pool.shutdownNow();
       for (PreparedStatement ps : inserts.values()) {
