@@ -38,6 +38,7 @@ public final class Replicator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Replicator.class);
   static final String STATE_COPY_COMPLETE = "copy_complete";
   static final String STATE_SYSTEM_ID = "upstream_system_identifier";
+  private static final long COUNT_INTERVAL_NANOS = 5_000_000_000L;
 
   private final ReplicatorConfig config;
   private final UpstreamSession session;
@@ -266,6 +267,7 @@ public final class Replicator implements AutoCloseable {
 
   private void sessionLoop() {
     long lastHeartbeat = 0;
+    long lastCount = System.nanoTime() - COUNT_INTERVAL_NANOS;
     while (!closed) {
       try {
         synchronized (session) {
@@ -277,7 +279,11 @@ public final class Replicator implements AutoCloseable {
           }
           ReplicaWriter w = writer;
           if ("streaming".equals(phase)) {
-            refreshStatus();
+            // Row counts scan the tables: every few seconds, not every loop.
+            if (System.nanoTime() - lastCount >= COUNT_INTERVAL_NANOS) {
+              refreshStatus();
+              lastCount = System.nanoTime();
+            }
             store.checkpoint();
           }
           if (w != null && "streaming".equals(phase)) {
