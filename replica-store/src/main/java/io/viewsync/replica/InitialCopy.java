@@ -96,15 +96,21 @@ final class InitialCopy {
       while (tablesLeft > 0) {
         Batch b = queue.poll(1, TimeUnit.SECONDS);
         if (b == null) {
+          for (Future<?> f : readers) {
+            if (f.isDone()) {
+              f.get(); // a reader that died without posting its error (an Error) surfaces here
+            }
+          }
           continue;
         }
         if (b.error != null) {
           throw new SQLException("copying " + (b.table == null ? "the tables" : b.table.name()) + " failed: "
               + b.error.getMessage(), b.error);
         }
-        PreparedStatement ps = inserts.computeIfAbsent(b.table, this::insertStatement);
+        PreparedStatement ps = inserts.get(b.table);
         if (ps == null) {
-          throw new SQLException("cannot prepare the insert for " + b.table.name());
+          ps = insertStatement(b.table);
+          inserts.put(b.table, ps);
         }
         for (Object[] row : b.rows) {
           for (int i = 0; i < row.length; i++) {
@@ -142,14 +148,10 @@ final class InitialCopy {
     }
   }
 
-  private PreparedStatement insertStatement(TableSpec t) {
-    try {
-      return store.writer().prepareStatement("INSERT INTO " + ReplicaStore.q(t.name().replicaName()) + " ("
-          + t.columns().stream().map(c -> ReplicaStore.q(c.name())).collect(Collectors.joining(", "))
-          + ") VALUES (" + "?, ".repeat(t.columns().size() - 1) + "?)");
-    } catch (SQLException e) {
-      return null;
-    }
+  private PreparedStatement insertStatement(TableSpec t) throws SQLException {
+    return store.writer().prepareStatement("INSERT INTO " + ReplicaStore.q(t.name().replicaName()) + " ("
+        + t.columns().stream().map(c -> ReplicaStore.q(c.name())).collect(Collectors.joining(", "))
+        + ") VALUES (" + "?, ".repeat(t.columns().size() - 1) + "?)");
   }
 
   private void read(ConcurrentLinkedQueue<TableSpec> todo, BlockingQueue<Batch> queue) {

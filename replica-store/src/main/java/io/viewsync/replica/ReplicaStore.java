@@ -55,6 +55,8 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("PRAGMA synchronous=FULL");
       // Checkpoints run on the session thread (checkpoint()), not inside the writer's commits.
       s.execute("PRAGMA wal_autocheckpoint=0");
+      // After a big transaction the WAL file is truncated back to this size at the next checkpoint.
+      s.execute("PRAGMA journal_size_limit=67108864");
       s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA cache_size=-65536");
       s.execute("PRAGMA temp_store=FILE");

@@ -75,12 +75,39 @@ public final class Replicator implements AutoCloseable {
         throw e;
       }
     }
-    store = ReplicaStore.open(config.replicaDir());
+    store = openOrReset();
     thread = new Thread(this::run, "viewsync-replication");
     thread.start();
     sessionThread = new Thread(this::sessionLoop, "viewsync-upstream-session");
     sessionThread.setDaemon(true);
     sessionThread.start();
+  }
+
+  /**
+   * Opens the replica; one that cannot be read (a kill -9 in the middle of an initial copy, which writes
+   * without a journal, or a damaged file) is deleted, and the run loop copies it anew.
+   */
+  private ReplicaStore openOrReset() throws SQLException {
+    try {
+      ReplicaStore s = ReplicaStore.open(config.replicaDir());
+      try {
+        s.state(STATE_COPY_COMPLETE);
+        s.tables();
+        return s;
+      } catch (SQLException | RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.error("the replica in {} cannot be read ({}); it is rebuilt from scratch", config.replicaDir(),
+          e.getMessage());
+      try {
+        ReplicaStore.deleteFiles(config.replicaDir());
+      } catch (java.io.IOException io) {
+        throw new SQLException("cannot delete the unreadable replica: " + io.getMessage(), io);
+      }
+      return ReplicaStore.open(config.replicaDir());
+    }
   }
 
   /** Completes when the replicator stops: normally after close(), exceptionally on a fatal error. */
@@ -164,8 +191,11 @@ public final class Replicator implements AutoCloseable {
   private void initialCopy() throws Exception {
     phase = "copying";
     store.close();
-    ReplicaStore.deleteFiles(config.replicaDir());
-    store = ReplicaStore.open(config.replicaDir());
+    try {
+      ReplicaStore.deleteFiles(config.replicaDir());
+    } finally {
+      store = ReplicaStore.open(config.replicaDir()); // never leave a closed store behind
+    }
     synchronized (session) {
       session.dropSlot();
     }
@@ -201,6 +231,9 @@ public final class Replicator implements AutoCloseable {
           store.setTableState(s.name(), TableState.SYNCING, null);
         }
       }
+      // The rows went in without fsync; the commit that marks the copy complete syncs the file first, since
+      // the slot will be confirmed past this point.
+      pragmas(w, "PRAGMA synchronous=FULL");
       // Postgres streams every transaction whose commit record starts at or after the consistent point, and
       // the snapshot holds every one before it: the watermark sits just below.
       store.putState(ReplicaWriter.STATE_WATERMARK, Lsn.of(consistent.value() - 1).toString());
@@ -260,17 +293,26 @@ public final class Replicator implements AutoCloseable {
       }
     } finally {
       source = null;
-      w.abort();
-      w.close();
+      try {
+        w.abort();
+      } finally {
+        w.close();
+      }
     }
   }
 
   private void sessionLoop() {
     long lastHeartbeat = 0;
     long lastCount = System.nanoTime() - COUNT_INTERVAL_NANOS;
+    boolean reconnect = false;
     while (!closed) {
       try {
         synchronized (session) {
+          if (reconnect || !session.connected()) {
+            // Without this connection there are no heartbeats (an idle slot would hold WAL) and no lag.
+            session.reconnect();
+            reconnect = false;
+          }
           if (System.nanoTime() - lastHeartbeat >= config.heartbeatInterval().toNanos()) {
             if ("streaming".equals(phase)) {
               session.heartbeat();
@@ -278,21 +320,23 @@ public final class Replicator implements AutoCloseable {
             lastHeartbeat = System.nanoTime();
           }
           ReplicaWriter w = writer;
-          if ("streaming".equals(phase)) {
-            // Row counts scan the tables: every few seconds, not every loop.
-            if (System.nanoTime() - lastCount >= COUNT_INTERVAL_NANOS) {
-              refreshStatus();
-              lastCount = System.nanoTime();
-            }
-            store.checkpoint();
-          }
           if (w != null && "streaming".equals(phase)) {
             long lag = session.currentWalLsn().value() - w.confirmableLsn().value();
             lagBytes.set(Math.max(0, lag));
           }
         }
+        // Replica housekeeping needs no upstream connection: outside the session lock.
+        if ("streaming".equals(phase)) {
+          if (System.nanoTime() - lastCount >= COUNT_INTERVAL_NANOS) { // counts scan the tables
+            refreshStatus();
+            lastCount = System.nanoTime();
+          }
+          store.checkpoint();
+        }
       } catch (Exception e) {
         lagBytes.set(-1);
+        reconnect = true;
+        log.warn("upstream session check failed ({}); reconnecting it", e.toString());
         log.debug("upstream session check failed", e);
       }
       sleep(1000);

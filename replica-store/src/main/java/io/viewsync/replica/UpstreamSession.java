@@ -60,15 +60,21 @@ final class UpstreamSession implements AutoCloseable {
           + " lacks the REPLICATION privilege (ALTER ROLE " + one("SELECT quote_ident(current_user)")
           + " REPLICATION;)");
     }
+    // At startup a held lock or an active slot means another process: stop and say so. On a reconnect they are
+    // most likely our own previous backends, which linger until the server notices the dead connection
+    // (wal_sender_timeout, TCP keepalives): retry (SQLSTATE 55006, object in use).
     if (!"t".equals(one("SELECT pg_try_advisory_lock(hashtextextended('viewsync.slot:' || '"
         + config.slot() + "', 0))::text::char"))) {
-      throw new StartupException("another viewsync process is using replication slot " + config.slot()
-          + " (it holds the slot's advisory lock); stop it or give this one another --slot");
+      String msg = "another viewsync process is using replication slot " + config.slot()
+          + " (it holds the slot's advisory lock); stop it or give this one another --slot";
+      inUse(msg, startup);
     }
     Optional<SlotInfo> slot = slot();
-    if (slot.isPresent() && slot.get().activePid() != null) {
-      throw new StartupException("replication slot " + config.slot() + " is in use by another process (pid "
-          + slot.get().activePid() + "); stop it or give viewsync another --slot");
+    // On a reconnect of this session alone, the active walsender is our own stream: only startup checks it.
+    if (startup && slot.isPresent() && slot.get().activePid() != null) {
+      String msg = "replication slot " + config.slot() + " is in use by another process (pid "
+          + slot.get().activePid() + "); stop it or give viewsync another --slot";
+      inUse(msg, startup);
     }
     if (slot.isEmpty()) {
       long used = Long.parseLong(one("SELECT count(*)::text FROM pg_replication_slots"));
@@ -103,6 +109,17 @@ final class UpstreamSession implements AutoCloseable {
             flush == null ? null : Lsn.parse(flush)));
       }
     }
+  }
+
+  private static void inUse(String msg, boolean startup) throws StartupException, SQLException {
+    if (startup) {
+      throw new StartupException(msg);
+    }
+    throw new SQLException(msg, "55006");
+  }
+
+  boolean connected() {
+    return conn != null;
   }
 
   void dropSlot() throws SQLException {

@@ -24,10 +24,12 @@ public final class PgConnector {
     this.properties = new Properties();
     this.properties.putAll(properties);
     PGProperty.OPTIONS.set(this.properties,
-        "-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c TimeZone=UTC");
+        "-c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c TimeZone=UTC"
+            // The server notices a vanished viewsync within about a minute and frees its slot and lock.
+            + " -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3");
     PGProperty.CONNECT_TIMEOUT.set(this.properties, 10);
     PGProperty.TCP_KEEP_ALIVE.set(this.properties, true);
-    if (PGProperty.APPLICATION_NAME.getOrDefault(this.properties) == null) {
+    if (this.properties.getProperty(PGProperty.APPLICATION_NAME.getName()) == null) { // getOrDefault: never null
       PGProperty.APPLICATION_NAME.set(this.properties, "viewsync");
     }
   }

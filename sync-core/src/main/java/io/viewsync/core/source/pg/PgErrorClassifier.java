@@ -38,11 +38,13 @@ public final class PgErrorClassifier {
     return switch (s) {
       case "42501", // insufficient privilege
           "3D000", // database does not exist
-          "42704", // undefined object (e.g. publication dropped)
           "53400", // configuration limit exceeded (max_replication_slots)
           "0A000" // feature not supported
           -> Verdict.FATAL;
-      default -> Verdict.RETRY; // 08 connection, 57P01 admin shutdown, 57P03 starting up, 55006 slot active, 53300
+      // 08 connection, 57P01 admin shutdown, 57P03 starting up, 55006 slot or lock still held by our old
+      // backends, 53300 too many connections, 42704 slot or publication gone (the replicator rebuilds or
+      // reports it, and keeps trying)
+      default -> Verdict.RETRY;
     };
   }
 
