@@ -176,6 +176,13 @@ public final class Replicator implements AutoCloseable {
   private boolean slotMissing() throws SQLException {
     synchronized (session) {
       Optional<UpstreamSession.SlotInfo> slot = session.slot();
+      Lsn resume = store.state(ReplicaWriter.STATE_RESUME).map(Lsn::parse).orElse(Lsn.ZERO);
+      if (slot.isPresent() && slot.get().confirmedFlush() != null && slot.get().confirmedFlush().isAfter(resume)) {
+        // Postgres would silently skip everything between: an old replica file, or a slot another replica used.
+        log.error("replication slot {} is at {}, past this replica's position {}: the replica is rebuilt from"
+            + " scratch", config.slot(), slot.get().confirmedFlush(), resume);
+        return true;
+      }
       if (slot.isPresent() && "lost".equals(slot.get().walStatus())) {
         log.error("replication slot {} is lost (wal_status=lost): the replica is rebuilt from scratch", config.slot());
         return true;
@@ -210,8 +217,11 @@ public final class Replicator implements AutoCloseable {
       List<TableSpec> specs = new ArrayList<>();
       try (Connection c = InitialCopy.openInSnapshot(config.connector(), slot.getSnapshotName())) {
         PgCatalog catalog = new PgCatalog(c);
+        Map<TableName, String> filtered = catalog.publicationFilters(config.publication());
         for (TableName t : catalog.publishedTables(config.publication())) {
-          specs.add(catalog.tableSpec(t));
+          TableSpec spec = catalog.tableSpec(t);
+          String why = filtered.get(t);
+          specs.add(why == null ? spec : new TableSpec(t, spec.oid(), spec.columns(), List.of(), null, why));
         }
       }
       Connection w = store.writer();

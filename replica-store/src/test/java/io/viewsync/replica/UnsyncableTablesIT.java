@@ -64,4 +64,24 @@ class UnsyncableTablesIT {
           + " AND schemaname = 'own'")).isEqualTo(1);
     }
   }
+
+  @Test
+  void tablesPublishedWithARowFilterOrAColumnListAreUnsyncableRatherThanCopiedWhole(TestDatabase db,
+      @TempDir Path dir) throws Exception {
+    db.execute("DROP PUBLICATION IF EXISTS allpub", "CREATE SCHEMA filt",
+        "CREATE TABLE filt.rows_filtered (id int PRIMARY KEY, v text)",
+        "CREATE TABLE filt.cols_listed (id int PRIMARY KEY, secret text, v text)",
+        "CREATE TABLE filt.plain (id int PRIMARY KEY)",
+        "CREATE PUBLICATION filt_pub FOR TABLE filt.rows_filtered WHERE (id > 10), filt.cols_listed (id, v), filt.plain",
+        "INSERT INTO filt.cols_listed VALUES (1, 'do not copy me', 'x')", "INSERT INTO filt.plain VALUES (1)");
+    try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir).withPublication("filt_pub"))) {
+      ReplicaTesting.assertConverges(db, dir, List.of("filt.plain"), 30_000);
+      var t = tables(r);
+      assertThat(t.get("filt.rows_filtered").state()).isEqualTo("unsyncable");
+      assertThat(t.get("filt.rows_filtered").reason()).contains("row filters");
+      assertThat(t.get("filt.cols_listed").state()).isEqualTo("unsyncable");
+      assertThat(t.get("filt.cols_listed").reason()).contains("column lists");
+      assertThat(t.get("filt.plain").state()).isEqualTo("syncing");
+    }
+  }
 }

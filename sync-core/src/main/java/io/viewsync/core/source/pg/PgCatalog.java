@@ -46,6 +46,37 @@ public final class PgCatalog {
     return out;
   }
 
+  /**
+   * Why a published table cannot be synced as published, per table: a row filter or a column list (PostgreSQL
+   * 15+). The initial copy would read what the stream never sends (unpublished columns, filtered rows), so such
+   * tables are unsyncable until viewsync supports them.
+   */
+  public java.util.Map<TableName, String> publicationFilters(String publication) throws SQLException {
+    java.util.Map<TableName, String> out = new HashMap<>();
+    if (conn.getMetaData().getDatabaseMajorVersion() < 15) {
+      return out;
+    }
+    try (PreparedStatement ps = conn.prepareStatement("SELECT pt.schemaname, pt.tablename, pt.rowfilter,"
+        + " (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = (quote_ident(pt.schemaname) || '.'"
+        + " || quote_ident(pt.tablename))::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''"
+        + " AND NOT a.attname = ANY (pt.attnames)) FROM pg_publication_tables pt WHERE pt.pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          TableName t = new TableName(rs.getString(1), rs.getString(2));
+          if (rs.getString(3) != null) {
+            out.put(t, "publication " + publication + " filters its rows (WHERE " + rs.getString(3)
+                + "); viewsync does not support publication row filters yet");
+          } else if (rs.getLong(4) > 0) {
+            out.put(t, "publication " + publication + " publishes only some of its columns; viewsync does not"
+                + " support publication column lists yet");
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** The spec of one table: columns, row key (or why there is none). */
   public TableSpec tableSpec(TableName table) throws SQLException {
     int oid;
