@@ -1,0 +1,164 @@
+package io.viewsync.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewsync.core.Lsn;
+import io.viewsync.core.TableName;
+import io.viewsync.core.change.Change;
+import io.viewsync.core.schema.ColumnSpec;
+import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Column;
+import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Relation;
+import io.viewsync.core.source.pg.pgoutput.TupleData;
+import io.viewsync.core.value.PgType;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The apply path and its exactly-once bookkeeping, against a real SQLite replica and no Postgres. */
+class ReplicaWriterTest {
+  private static final TableSpec DOCS = new TableSpec(new TableName("public", "docs"), 1,
+      List.of(new ColumnSpec("id", PgType.INT8, "bigint", true), new ColumnSpec("body", PgType.TEXT, "text", false),
+          new ColumnSpec("n", PgType.INT4, "integer", false)),
+      List.of("id"), "primary key docs_pkey", null);
+  private static final Relation REL = new Relation(1, "public", "docs", 'd', List.of(new Column(true, "id", 20, -1),
+      new Column(false, "body", 25, -1), new Column(false, "n", 23, -1)));
+
+  @TempDir
+  Path dir;
+  private ReplicaStore store;
+  private ReplicaWriter writer;
+  private final List<Lsn> durable = new ArrayList<>();
+
+  @BeforeEach
+  void open() throws SQLException {
+    store = ReplicaStore.open(dir);
+    store.createTable(DOCS, TableState.SYNCING);
+    store.createKeyIndex(DOCS);
+    store.commit();
+    writer = new ReplicaWriter(store, List.of(DOCS), Lsn.of(1000), Lsn.of(1010), new ApplyStats(), durable::add,
+        1_000_000, 60_000);
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    writer.close();
+    store.close();
+  }
+
+  private static TupleData row(String... values) {
+    byte[] kinds = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      kinds[i] = values[i] == null ? TupleData.NULL : "<u>".equals(values[i]) ? TupleData.UNCHANGED_TOAST : TupleData.TEXT;
+      if ("<u>".equals(values[i])) {
+        values[i] = null;
+      }
+    }
+    return new TupleData(kinds, values);
+  }
+
+  private void tx(long commit, Change... changes) throws SQLException {
+    writer.accept(new Change.Begin(Lsn.of(commit), 0, 1));
+    for (Change c : changes) {
+      writer.accept(c);
+    }
+    writer.accept(new Change.Commit(Lsn.of(commit), Lsn.of(commit + 8), 0));
+  }
+
+  private List<String> rows() throws SQLException {
+    return query("SELECT id || ':' || coalesce(body, 'NULL') || ':' || coalesce(n, 'NULL') FROM docs ORDER BY id");
+  }
+
+  private List<String> log() throws SQLException {
+    return query("SELECT row_key || ' ' || op || ' @' || version FROM _viewsync_changes ORDER BY version, row_key");
+  }
+
+  private List<String> query(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = store.openReader(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void nothingIsConfirmableOrVisibleUntilTheBatchIsCommitted() throws SQLException {
+    tx(2000, new Change.Insert(REL, row("1", "a", "0")));
+    assertThat(writer.confirmableLsn()).isEqualTo(Lsn.of(1010));
+    assertThat(rows()).isEmpty();
+    assertThat(writer.flush()).isEqualTo(Lsn.of(2008));
+    assertThat(rows()).containsExactly("1:a:0");
+    assertThat(writer.watermark()).isEqualTo(Lsn.of(2000));
+    assertThat(durable).containsExactly(Lsn.of(2000));
+    assertThat(store.state(ReplicaWriter.STATE_WATERMARK)).contains("0/7D0");
+  }
+
+  @Test
+  void aTransactionAtOrBelowTheWatermarkIsSkippedWhole() throws SQLException {
+    tx(1000, new Change.Insert(REL, row("1", "old", "0")));
+    tx(999, new Change.Insert(REL, row("2", "older", "0")));
+    writer.flush();
+    assertThat(rows()).isEmpty();
+    assertThat(writer.confirmableLsn()).isEqualTo(Lsn.of(1010));
+  }
+
+  @Test
+  void anUnchangedToastedValueIsKeptAndAKeyChangeMovesTheRow() throws SQLException {
+    tx(2000, new Change.Insert(REL, row("1", "big body", "0")));
+    tx(2100, new Change.Update(REL, null, row("1", "<u>", "1")));
+    tx(2200, new Change.Update(REL, row("1", null, null), row("5", "<u>", "2")));
+    writer.flush();
+    assertThat(rows()).containsExactly("5:big body:2");
+    assertThat(log()).containsExactly("[1] del @2200", "[5] put @2200");
+  }
+
+  @Test
+  void aTruncateEmptiesTheTableAndReplacesItsLogEntries() throws SQLException {
+    tx(2000, new Change.Insert(REL, row("1", "a", "0")), new Change.Insert(REL, row("2", "b", "0")));
+    tx(2100, new Change.Truncate(List.of(REL)), new Change.Insert(REL, row("3", "c", "0")));
+    writer.flush();
+    assertThat(rows()).containsExactly("3:c:0");
+    assertThat(log()).containsExactly("[3] put @2100", "[] truncate @2100");
+  }
+
+  @Test
+  void aHeartbeatBetweenTransactionsBecomesConfirmableOnceDurable() throws SQLException {
+    writer.accept(new Change.Message(false, Lsn.of(5000), ReplicaWriter.HEARTBEAT_PREFIX, new byte[0]));
+    assertThat(writer.confirmableLsn()).isEqualTo(Lsn.of(1010));
+    assertThat(writer.flush()).isEqualTo(Lsn.of(5000));
+    assertThat(store.state(ReplicaWriter.STATE_RESUME)).contains(Lsn.of(5000).toString());
+    assertThat(writer.watermark()).as("a heartbeat is no transaction").isEqualTo(Lsn.of(1000));
+  }
+
+  @Test
+  void aFlushInsideATransactionWaitsForItsCommit() throws SQLException {
+    writer.accept(new Change.Begin(Lsn.of(2000), 0, 1));
+    writer.accept(new Change.Insert(REL, row("1", "a", "0")));
+    assertThat(writer.flush()).isEqualTo(Lsn.of(1010));
+    assertThat(rows()).isEmpty();
+    writer.accept(new Change.Commit(Lsn.of(2000), Lsn.of(2008), 0));
+    assertThat(writer.flush()).isEqualTo(Lsn.of(2008));
+  }
+
+  @Test
+  void abortDropsWhatIsNotDurableSoTheStreamCanSendItAgain() throws SQLException {
+    tx(2000, new Change.Insert(REL, row("1", "a", "0")));
+    writer.flush();
+    tx(2100, new Change.Insert(REL, row("2", "b", "0")));
+    writer.abort();
+    assertThat(writer.confirmableLsn()).isEqualTo(Lsn.of(2008));
+    tx(2100, new Change.Insert(REL, row("2", "b", "0")));
+    writer.flush();
+    assertThat(rows()).containsExactly("1:a:0", "2:b:0");
+  }
+}
