@@ -53,6 +53,7 @@ public final class Replicator implements AutoCloseable {
   private volatile ReplicaWriter writer;
   private volatile PgChangeSource source;
   private volatile StatusTables statusTables = StatusTables.EMPTY;
+  private volatile Map<String, Long> rowCounts = Map.of();
   private Thread thread;
   private Thread sessionThread;
   private volatile ReplicaStore store;
@@ -358,7 +359,7 @@ public final class Replicator implements AutoCloseable {
     CopyProgress cp = copy;
     List<ReplicatorStatus.Table> tables = new ArrayList<>();
     for (StatusTables.Entry e : statusTables.entries()) {
-      long rows = e.rows();
+      long rows = "unsyncable".equals(e.state()) ? 0 : rowCounts.getOrDefault(e.name().replicaName(), -1L);
       long estimate = -1;
       String state = e.state();
       if (cp != null) {
@@ -379,7 +380,7 @@ public final class Replicator implements AutoCloseable {
   /** Refreshes row counts in status (reads the replica on the caller's thread). */
   public void refreshStatus() {
     try {
-      statusTables = statusTables.withCounts(store);
+      rowCounts = statusTables.counts(store);
     } catch (SQLException e) {
       log.debug("status refresh failed", e);
     }
