@@ -29,9 +29,14 @@ public record ReplicatorConfig(PgConnector connector, Path replicaDir, String sl
     }
   }
 
+  /** Group commit: at most this many row changes … */
+  public static final int DEFAULT_MAX_BATCH_ROWS = 20_000;
+  /** … or this long per replica transaction (it commits sooner whenever the stream has nothing pending). */
+  public static final long DEFAULT_MAX_BATCH_MILLIS = 200;
+
   public static ReplicatorConfig defaults(PgConnector connector, Path replicaDir) {
     return new ReplicatorConfig(connector, replicaDir, "viewsync", "viewsync", List.of(), 4, Duration.ofSeconds(10),
-        20_000, 200);
+        DEFAULT_MAX_BATCH_ROWS, DEFAULT_MAX_BATCH_MILLIS);
   }
 
   public ReplicatorConfig withSlot(String s) {

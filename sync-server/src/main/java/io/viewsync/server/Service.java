@@ -91,7 +91,8 @@ public final class Service implements ServiceLauncher {
   static ReplicatorConfig replicatorConfig(ServeConfig config, UpstreamUrl upstream) {
     return new ReplicatorConfig(new PgConnector(upstream.jdbcUrl(), upstream.properties()), config.replicaDir(),
         config.slot(), config.publication(), config.tables().stream().map(t -> t.replicaName()).toList(),
-        config.copyWorkers(), config.heartbeatInterval(), 20_000, 200);
+        config.copyWorkers(), config.heartbeatInterval(), ReplicatorConfig.DEFAULT_MAX_BATCH_ROWS,
+        ReplicatorConfig.DEFAULT_MAX_BATCH_MILLIS);
   }
 
   private static void warnIfAdminIsOpenToTheNetwork(ServeConfig config) {
