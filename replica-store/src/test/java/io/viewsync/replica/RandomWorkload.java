@@ -14,7 +14,8 @@ import java.util.Random;
  * (which is what exposes a change applied twice or lost). Used from one thread.
  */
 public final class RandomWorkload {
-  public static final List<String> TABLES = List.of("typed", "pairs", "docs", "extra.events");
+  public static final List<String> TABLES = List.of("typed", "pairs", "docs", "extra.events", "full_ident",
+      "by_code");
 
   /** DDL for the workload's tables. */
   public static final String[] SCHEMA = {
@@ -29,7 +30,15 @@ public final class RandomWorkload {
       "CREATE TABLE docs (id int4 PRIMARY KEY, title text, body text, n int4)",
       "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL",
       "CREATE SCHEMA extra",
-      "CREATE TABLE extra.events (id uuid PRIMARY KEY, at timestamptz NOT NULL, payload jsonb)"};
+      "CREATE TABLE extra.events (id uuid PRIMARY KEY, at timestamptz NOT NULL, payload jsonb)",
+      // REPLICA IDENTITY FULL: updates and deletes carry the whole old row ('O'), TOASTed values included.
+      "CREATE TABLE full_ident (id int PRIMARY KEY, v text, body text)",
+      "ALTER TABLE full_ident ALTER COLUMN body SET STORAGE EXTERNAL",
+      "ALTER TABLE full_ident REPLICA IDENTITY FULL",
+      // REPLICA IDENTITY USING INDEX over another column than the primary key: that index is the row key.
+      "CREATE TABLE by_code (id int PRIMARY KEY, code text NOT NULL, v int)",
+      "CREATE UNIQUE INDEX by_code_code ON by_code (code)",
+      "ALTER TABLE by_code REPLICA IDENTITY USING INDEX by_code_code"};
 
   private final Random rnd;
   private final int keyRange;
@@ -92,6 +101,10 @@ public final class RandomWorkload {
           + rnd.nextLong() + ") ON CONFLICT DO NOTHING";
       case "docs" -> "INSERT INTO docs VALUES (" + key() + ", " + text() + ", " + (rnd.nextInt(4) > 0 ? bigText() : text())
           + ", 0) ON CONFLICT (id) DO UPDATE SET body = excluded.body";
+      case "full_ident" -> "INSERT INTO full_ident VALUES (" + key() + ", " + text() + ", "
+          + (rnd.nextBoolean() ? bigText() : text()) + ") ON CONFLICT (id) DO UPDATE SET v = excluded.v";
+      case "by_code" -> "INSERT INTO by_code VALUES (" + key() + ", 'c" + key() + "', " + rnd.nextInt(100)
+          + ") ON CONFLICT DO NOTHING";
       default -> "INSERT INTO extra.events VALUES ('" + uuid() + "', " + timestamptz() + ", " + jsonb() + ")";
     };
   }
@@ -111,13 +124,21 @@ public final class RandomWorkload {
       case "docs" -> rnd.nextInt(4) > 0 ? "UPDATE docs SET n = n + 1 WHERE id = " + key()
           : "UPDATE docs SET id = " + to + ", n = n + 1 WHERE id = " + from
               + " AND NOT EXISTS (SELECT 1 FROM docs WHERE id = " + to + ")";
+      case "full_ident" -> rnd.nextBoolean() ? "UPDATE full_ident SET v = " + text() + " WHERE id = " + from
+          : "UPDATE full_ident SET id = " + to + " WHERE id = " + from
+              + " AND NOT EXISTS (SELECT 1 FROM full_ident WHERE id = " + to + ")";
+      // Changing id is an ordinary update here; changing code moves the row's key.
+      case "by_code" -> rnd.nextBoolean() ? "UPDATE by_code SET id = " + to + ", v = v + 1 WHERE id = " + from
+              + " AND NOT EXISTS (SELECT 1 FROM by_code WHERE id = " + to + ")"
+          : "UPDATE by_code SET code = 'c" + to + "' WHERE id = " + from
+              + " AND NOT EXISTS (SELECT 1 FROM by_code WHERE code = 'c" + to + "')";
       default -> "UPDATE extra.events SET payload = " + jsonb() + " WHERE id IN (SELECT id FROM extra.events ORDER BY id LIMIT 1)";
     };
   }
 
   public String delete(String table) {
     return switch (table) {
-      case "typed", "docs" -> "DELETE FROM " + table + " WHERE id = " + key();
+      case "typed", "docs", "full_ident", "by_code" -> "DELETE FROM " + table + " WHERE id = " + key();
       case "pairs" -> "DELETE FROM pairs WHERE a = " + key();
       default -> "DELETE FROM extra.events WHERE id IN (SELECT id FROM extra.events ORDER BY id DESC LIMIT 1)";
     };
