@@ -129,4 +129,46 @@ class ServeIT {
       rm.start().waitFor();
     }
   }
+
+  @Test
+  void readinessIs503WhileTheInitialCopyRunsAndStatusShowsItsProgress(TestDatabase db, @TempDir Path tmp)
+      throws Exception {
+    db.execute("CREATE TABLE bulk (id int PRIMARY KEY, a text, b text)",
+        "INSERT INTO bulk SELECT g, md5(g::text), md5((g * 3)::text) FROM generate_series(1, 400000) g", "ANALYZE bulk");
+    int port = freePort();
+    Path dir = tmp.resolve("replica");
+    Process p = serve(dir, port, "--upstream", url(db), "--slot", "serve_it_copy", "--publication", "bulk_pub",
+        "--tables", "bulk");
+    try {
+      boolean saw503 = false;
+      boolean sawProgress = false;
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline) {
+        HttpResponse<String> ready = get(port, "/readyz");
+        if (ready != null && ready.statusCode() == 503) {
+          saw503 = true;
+          HttpResponse<String> st = get(port, "/admin/status");
+          if (st != null && st.statusCode() == 200) {
+            JsonNode status = JSON.readTree(st.body());
+            for (JsonNode t : status.get("tables")) {
+              if ("copying".equals(status.get("phase").asText()) && t.get("estimate").asLong() == 400000) {
+                sawProgress = true;
+              }
+            }
+          }
+        }
+        if (ready != null && ready.statusCode() == 200) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertThat(saw503).as("503 before the copy is done; log:%n%s", log(dir)).isTrue();
+      assertThat(sawProgress).as("status showed copy progress with the table's row estimate").isTrue();
+      assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
+      assertThat(log(dir)).contains("initial copy done").contains("bulk 400000/400000");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
