@@ -89,7 +89,7 @@ final class InitialCopy {
     for (int i = 0; i < n; i++) {
       readers.add(pool.submit(() -> read(todo, queue)));
     }
-    Map<TableSpec, PreparedStatement> inserts = new HashMap<>();
+    Map<TableSpec, PreparedStatement[]> inserts = new HashMap<>();
     int tablesLeft = syncable.size();
     long lastLog = System.nanoTime();
     try {
@@ -107,17 +107,7 @@ final class InitialCopy {
           throw new SQLException("copying " + (b.table == null ? "the tables" : b.table.name()) + " failed: "
               + b.error.getMessage(), b.error);
         }
-        PreparedStatement ps = inserts.get(b.table);
-        if (ps == null) {
-          ps = insertStatement(b.table);
-          inserts.put(b.table, ps);
-        }
-        for (Object[] row : b.rows) {
-          for (int i = 0; i < row.length; i++) {
-            ValueBinder.bind(ps, i + 1, row[i]);
-          }
-          ps.executeUpdate();
-        }
+        insert(inserts, b.table, b.rows);
         CopyProgress.Table tp = progress.tables().get(b.table.name());
         tp.done.addAndGet(b.rows.size());
         if (b.last) {
@@ -140,18 +130,53 @@ final class InitialCopy {
           progress.elapsedMillis() - rowsDone, progress.summary());
     } finally {
       pool.shutdownNow();
-      for (PreparedStatement ps : inserts.values()) {
-        if (ps != null) {
-          ps.close();
+      for (PreparedStatement[] ps : inserts.values()) {
+        for (PreparedStatement p : ps) {
+          p.close();
         }
       }
     }
   }
 
-  private PreparedStatement insertStatement(TableSpec t) throws SQLException {
+  /** Rows per multi-row INSERT: fewer statement executions per row, within SQLite's bound-parameter limit. */
+  static int rowsPerInsert(int columns) {
+    return Math.max(1, Math.min(MULTI_ROWS, 32_000 / columns));
+  }
+
+  private static final int MULTI_ROWS = 64;
+
+  private void insert(Map<TableSpec, PreparedStatement[]> inserts, TableSpec t, List<Object[]> rows)
+      throws SQLException {
+    PreparedStatement[] ps = inserts.get(t);
+    int multi = rowsPerInsert(t.columns().size());
+    if (ps == null) {
+      ps = new PreparedStatement[] {insertStatement(t, 1), insertStatement(t, multi)};
+      inserts.put(t, ps);
+    }
+    int i = 0;
+    for (; i + multi <= rows.size(); i += multi) {
+      int p = 0;
+      for (int r = i; r < i + multi; r++) {
+        for (Object v : rows.get(r)) {
+          ValueBinder.bind(ps[1], ++p, v);
+        }
+      }
+      ps[1].executeUpdate();
+    }
+    for (; i < rows.size(); i++) {
+      int p = 0;
+      for (Object v : rows.get(i)) {
+        ValueBinder.bind(ps[0], ++p, v);
+      }
+      ps[0].executeUpdate();
+    }
+  }
+
+  private PreparedStatement insertStatement(TableSpec t, int rowCount) throws SQLException {
+    String row = "(" + "?, ".repeat(t.columns().size() - 1) + "?)";
     return store.writer().prepareStatement("INSERT INTO " + ReplicaStore.q(t.name().replicaName()) + " ("
         + t.columns().stream().map(c -> ReplicaStore.q(c.name())).collect(Collectors.joining(", "))
-        + ") VALUES (" + "?, ".repeat(t.columns().size() - 1) + "?)");
+        + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rowCount, row)));
   }
 
   private void read(ConcurrentLinkedQueue<TableSpec> todo, BlockingQueue<Batch> queue) {

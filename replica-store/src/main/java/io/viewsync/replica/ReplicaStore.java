@@ -142,8 +142,10 @@ public final class ReplicaStore implements AutoCloseable {
     try (Statement s = writer.createStatement()) {
       if (spec.syncable()) {
         s.execute("DROP TABLE IF EXISTS " + q(name));
+        String rowidKey = rowidKey(spec);
         String cols = spec.columns().stream()
-            .map(c -> q(c.name()) + " " + c.type().storageClass().name())
+            .map(c -> q(c.name()) + " " + c.type().storageClass().name()
+                + (c.name().equals(rowidKey) ? " PRIMARY KEY" : ""))
             .collect(Collectors.joining(", "));
         s.execute("CREATE TABLE " + q(name) + " (" + cols + ")");
       }
@@ -153,6 +155,9 @@ public final class ReplicaStore implements AutoCloseable {
 
   /** The unique index over the row key; built after the initial copy, it is what upserts and deletes use. */
   public void createKeyIndex(TableSpec spec) throws SQLException {
+    if (rowidKey(spec) != null) {
+      return; // the key is the rowid itself
+    }
     String name = spec.name().replicaName();
     try (Statement s = writer.createStatement()) {
       s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + name) + " ON " + q(name) + " ("
@@ -204,6 +209,22 @@ public final class ReplicaStore implements AutoCloseable {
       ps.setString(3, table.replicaName());
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * The key column that becomes the table's rowid ({@code INTEGER PRIMARY KEY}): a single-column integer key
+   * (int2/4/8, the common {@code id} primary key). The table is then stored in key order with no separate key
+   * index to build or maintain. Null for any other key.
+   */
+  static String rowidKey(TableSpec spec) {
+    if (spec.keyColumns().size() != 1) {
+      return null;
+    }
+    ColumnSpec c = spec.column(spec.keyColumns().get(0)).orElseThrow();
+    return switch (c.type().name()) {
+      case "int2", "int4", "int8" -> c.name();
+      default -> null;
+    };
   }
 
   /** Every recorded table with its spec and state, in name order. */
