@@ -43,6 +43,10 @@ public final class CopyProgress {
     return t;
   }
 
+  Table table(TableName name) {
+    return tables.get(name);
+  }
+
   public Map<TableName, Table> tables() {
     return Map.copyOf(tables);
   }

@@ -108,7 +108,7 @@ final class InitialCopy {
               + b.error.getMessage(), b.error);
         }
         insert(inserts, b.table, b.rows);
-        CopyProgress.Table tp = progress.tables().get(b.table.name());
+        CopyProgress.Table tp = progress.table(b.table.name());
         tp.done.addAndGet(b.rows.size());
         if (b.last) {
           tp.finished = true;
