@@ -14,6 +14,7 @@ public final class ApplyStats {
   public final AtomicLong truncates = new AtomicLong();
   public final AtomicLong batches = new AtomicLong();
   public final AtomicLong skippedTransactions = new AtomicLong();
+  public final AtomicLong quarantines = new AtomicLong();
   volatile long lastBatchTransactions;
   volatile long lastBatchNanos;
 

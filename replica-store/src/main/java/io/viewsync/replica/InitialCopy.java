@@ -70,6 +70,23 @@ final class InitialCopy {
   }
 
   /** Copies the tables; on return they are filled and indexed in the open writer transaction (not committed). */
+  private final java.util.Set<io.viewsync.core.TableName> quarantined = new java.util.HashSet<>();
+
+  /** Tables whose copy failed on their own data; they are recorded as quarantined, the others go on. */
+  java.util.Set<io.viewsync.core.TableName> quarantined() {
+    return quarantined;
+  }
+
+  private void quarantine(TableSpec t, Throwable e) throws SQLException {
+    String reason = "the initial copy failed: " + e.getMessage() + "; the table stops here while the others go on";
+    log.error("table {} quarantined: {}", t.name(), reason, e);
+    try (Statement s = store.writer().createStatement()) {
+      s.execute("DELETE FROM " + ReplicaStore.q(t.name().replicaName()));
+    }
+    store.setTableState(t.name(), TableState.QUARANTINED, reason);
+    quarantined.add(t.name());
+  }
+
   void run(List<TableSpec> tables) throws Exception {
     List<TableSpec> syncable = tables.stream().filter(TableSpec::syncable).collect(Collectors.toList());
     try (Connection c = openInSnapshot(connector, snapshot)) {
@@ -103,9 +120,15 @@ final class InitialCopy {
           }
           continue;
         }
-        if (b.error != null) {
+        if (b.error != null && !b.last) {
           throw new SQLException("copying " + (b.table == null ? "the tables" : b.table.name()) + " failed: "
               + b.error.getMessage(), b.error);
+        }
+        if (b.error != null) {
+          quarantine(b.table, b.error);
+          progress.table(b.table.name()).finished = true;
+          tablesLeft--;
+          continue;
         }
         insert(inserts, b.table, b.rows);
         CopyProgress.Table tp = progress.table(b.table.name());
@@ -181,22 +204,21 @@ final class InitialCopy {
 
   private void read(ConcurrentLinkedQueue<TableSpec> todo, BlockingQueue<Batch> queue) {
     TableSpec current = null;
-    try (Connection c = openInSnapshot(connector, snapshot)) {
+    Connection c = null;
+    try {
       for (TableSpec t = todo.poll(); t != null; t = todo.poll()) {
         current = t;
-        String sql = "COPY (SELECT " + BinaryCopyReader.selectList(t.columns()) + " FROM " + t.name().pgQuoted()
-            + ") TO STDOUT (FORMAT binary)";
-        try (InputStream in = new BufferedInputStream(new PGCopyInputStream(c.unwrap(PGConnection.class), sql), 1 << 16)) {
-          BinaryCopyReader reader = new BinaryCopyReader(in, t.columns());
-          List<Object[]> rows = new ArrayList<>(BATCH_ROWS);
-          for (Object[] row = reader.next(); row != null; row = reader.next()) {
-            rows.add(row);
-            if (rows.size() == BATCH_ROWS) {
-              queue.put(new Batch(t, rows, false, null));
-              rows = new ArrayList<>(BATCH_ROWS);
-            }
-          }
-          queue.put(new Batch(t, rows, true, null));
+        if (c == null) {
+          c = openInSnapshot(connector, snapshot);
+        }
+        try {
+          copyTable(c, t, queue);
+        } catch (RuntimeException e) {
+          // A value of this table the replica cannot store: this table alone is quarantined. The connection
+          // was in the middle of a COPY; the next table gets a fresh one in the same snapshot.
+          queue.put(new Batch(t, List.of(), true, e));
+          c.close();
+          c = null;
         }
       }
     } catch (InterruptedException e) {
@@ -207,6 +229,31 @@ final class InitialCopy {
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
       }
+    } finally {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException e) {
+          log.debug("closing a copy connection", e);
+        }
+      }
+    }
+  }
+
+  private static void copyTable(Connection c, TableSpec t, BlockingQueue<Batch> queue) throws Exception {
+    String sql = "COPY (SELECT " + BinaryCopyReader.selectList(t.columns()) + " FROM " + t.name().pgQuoted()
+        + ") TO STDOUT (FORMAT binary)";
+    try (InputStream in = new BufferedInputStream(new PGCopyInputStream(c.unwrap(PGConnection.class), sql), 1 << 16)) {
+      BinaryCopyReader reader = new BinaryCopyReader(in, t.columns());
+      List<Object[]> rows = new ArrayList<>(BATCH_ROWS);
+      for (Object[] row = reader.next(); row != null; row = reader.next()) {
+        rows.add(row);
+        if (rows.size() == BATCH_ROWS) {
+          queue.put(new Batch(t, rows, false, null));
+          rows = new ArrayList<>(BATCH_ROWS);
+        }
+      }
+      queue.put(new Batch(t, rows, true, null));
     }
   }
 

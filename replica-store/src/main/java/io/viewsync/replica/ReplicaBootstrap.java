@@ -71,9 +71,11 @@ final class ReplicaBootstrap {
         }
       }
       tablesRecorded.accept(StatusTables.of(store));
-      new InitialCopy(config.connector(), store, slot.getSnapshotName(), config.copyWorkers(), progress).run(specs);
+      InitialCopy copy = new InitialCopy(config.connector(), store, slot.getSnapshotName(), config.copyWorkers(),
+          progress);
+      copy.run(specs);
       for (TableSpec s : specs) {
-        if (s.syncable()) {
+        if (s.syncable() && !copy.quarantined().contains(s.name())) {
           store.setTableState(s.name(), TableState.SYNCING, null);
         }
       }

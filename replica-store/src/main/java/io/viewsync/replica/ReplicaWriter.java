@@ -38,6 +38,8 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private final Map<TableName, TableWriter> writers = new HashMap<>();
   private final Set<TableName> warnedUnknown = new HashSet<>();
   private final Map<Relation, Optional<TableWriter>> byRelation = new IdentityHashMap<>();
+  private final Set<TableName> quarantined = new HashSet<>();
+  private Runnable onTableState = () -> { };
   private final ApplyStats stats;
   private final Consumer<Lsn> onDurable;
   private final int maxBatchRows;
@@ -90,36 +92,82 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     } else if (change instanceof Change.Insert i) {
       TableWriter w = writer(i.relation());
       if (w != null) {
-        log(w, w.insert(i.relation(), i.row()), "put");
+        guarded(w, () -> log(w, w.insert(i.relation(), i.row()), "put"));
         stats.inserts.incrementAndGet();
       }
     } else if (change instanceof Change.Update u) {
       TableWriter w = writer(u.relation());
       if (w != null) {
-        Object[][] keys = w.update(u.relation(), u.oldRow(), u.row());
-        if (keys[0] != keys[1] && !java.util.Arrays.equals(keys[0], keys[1])) {
-          log(w, keys[0], "del");
-        }
-        log(w, keys[1], "put");
+        guarded(w, () -> {
+          Object[][] keys = w.update(u.relation(), u.oldRow(), u.row());
+          if (keys[0] != keys[1] && !java.util.Arrays.equals(keys[0], keys[1])) {
+            log(w, keys[0], "del");
+          }
+          log(w, keys[1], "put");
+        });
         stats.updates.incrementAndGet();
       }
     } else if (change instanceof Change.Delete d) {
       TableWriter w = writer(d.relation());
       if (w != null) {
-        log(w, w.delete(d.relation(), d.oldRow()), "del");
+        guarded(w, () -> log(w, w.delete(d.relation(), d.oldRow()), "del"));
         stats.deletes.incrementAndGet();
       }
     } else if (change instanceof Change.Truncate t) {
       for (Relation r : t.relations()) {
         TableWriter w = writer(r);
         if (w != null) {
-          truncate(w);
+          guarded(w, () -> truncate(w));
           stats.truncates.incrementAndGet();
         }
       }
     } else {
       throw new IllegalStateException("ReplicaWriter does not handle " + change.getClass().getSimpleName());
     }
+  }
+
+  /** One row operation on one table. */
+  private interface RowOp {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs a row operation; if it fails for a reason of this table's own (a value the replica cannot store, a
+   * constraint, a statement that no longer fits the table), the table is quarantined and the stream goes on
+   * (promise 4). Failures of the replica itself (I/O, disk full, corruption) propagate: no table is to blame.
+   */
+  private void guarded(TableWriter w, RowOp op) throws SQLException {
+    try {
+      op.run();
+    } catch (SQLException e) {
+      if (!tableSpecific(e)) {
+        throw e;
+      }
+      quarantine(w, e);
+    } catch (RuntimeException e) {
+      quarantine(w, e);
+    }
+  }
+
+  /** SQLite primary result codes that speak of the statement or its data, not of the database file. */
+  private static boolean tableSpecific(SQLException e) {
+    return switch (e.getErrorCode() & 0xff) {
+      case 1, 18, 19, 20, 25 -> true; // ERROR, TOOBIG, CONSTRAINT, MISMATCH, RANGE
+      default -> false;
+    };
+  }
+
+  private void quarantine(TableWriter w, Exception e) throws SQLException {
+    TableName name = w.spec().name();
+    String reason = "applying the transaction committed at " + version + " failed: " + e.getMessage()
+        + "; the table stops here while the others go on";
+    log.error("table {} quarantined: {}", name, reason, e);
+    writers.remove(name);
+    quarantined.add(name);
+    byRelation.clear();
+    store.setTableState(name, TableState.QUARANTINED, reason);
+    stats.quarantines.incrementAndGet();
+    onTableState.run();
   }
 
   private void begin(Change.Begin b) {
@@ -184,7 +232,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       TableName name = new TableName(r.namespace(), r.name());
       cached = Optional.ofNullable(writers.get(name));
       byRelation.put(r, cached);
-      if (cached.isEmpty() && warnedUnknown.add(name)) {
+      if (cached.isEmpty() && !quarantined.contains(name) && warnedUnknown.add(name)) {
         log.warn("changes to {} are not applied: the table is not synced (see status)", name);
       }
     }
@@ -234,6 +282,11 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     stats.lastBatchTransactions = batchTransactions;
     stats.lastBatchNanos = System.nanoTime() - t0;
     onDurable.accept(watermark);
+  }
+
+  /** Called (replication thread) after a table changed state, e.g. was quarantined. */
+  public void onTableState(Runnable listener) {
+    this.onTableState = listener;
   }
 
   @Override

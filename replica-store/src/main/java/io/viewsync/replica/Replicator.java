@@ -222,6 +222,13 @@ public final class Replicator implements AutoCloseable {
     statusTables = StatusTables.of(store);
     ReplicaWriter w = new ReplicaWriter(store, syncing, watermark, resume, stats, versionReady,
         config.maxBatchRows(), config.maxBatchMillis());
+    w.onTableState(() -> {
+      try {
+        statusTables = StatusTables.of(store);
+      } catch (SQLException e) {
+        log.debug("status refresh failed", e);
+      }
+    });
     PgChangeSource s = new PgChangeSource(config.connector(), config.slot(), config.publication());
     writer = w;
     source = s;

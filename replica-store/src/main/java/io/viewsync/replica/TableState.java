@@ -7,7 +7,9 @@ package io.viewsync.replica;
 public enum TableState {
   COPYING("copying"),
   SYNCING("syncing"),
-  UNSYNCABLE("unsyncable");
+  UNSYNCABLE("unsyncable"),
+  /** Applying a change to it failed: it stops, the others go on. Repaired by copying it again. */
+  QUARANTINED("quarantined");
 
   private final String wireName;
 
