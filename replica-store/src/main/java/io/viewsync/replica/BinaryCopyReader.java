@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,16 +25,11 @@ final class BinaryCopyReader {
 
   private final DataInputStream in;
   private final PgType[] types;
-  private final boolean[] binary;
   private byte[] buf = new byte[256];
 
   BinaryCopyReader(InputStream in, List<ColumnSpec> columns) throws IOException {
     this.in = new DataInputStream(in);
     this.types = columns.stream().map(ColumnSpec::type).toArray(PgType[]::new);
-    this.binary = new boolean[types.length];
-    for (int i = 0; i < types.length; i++) {
-      binary[i] = ValueCodec.decodesBinary(types[i]);
-    }
     byte[] sig = new byte[SIGNATURE.length];
     this.in.readFully(sig);
     if (!Arrays.equals(sig, SIGNATURE)) {
@@ -86,8 +80,7 @@ final class BinaryCopyReader {
         buf = new byte[Math.max(len, buf.length * 2)];
       }
       in.readFully(buf, 0, len);
-      row[i] = binary[i] ? ValueCodec.fromBinary(types[i], buf, 0, len)
-          : ValueCodec.fromText(types[i], new String(buf, 0, len, StandardCharsets.UTF_8));
+      row[i] = ValueCodec.fromCopyField(types[i], buf, 0, len);
     }
     return row;
   }

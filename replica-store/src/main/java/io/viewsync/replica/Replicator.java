@@ -270,19 +270,24 @@ public final class Replicator implements AutoCloseable {
             lagBytes.set(Math.max(0, lag));
           }
         }
-        // Replica housekeeping needs no upstream connection: outside the session lock.
-        if ("streaming".equals(phase)) {
-          if (System.nanoTime() - lastCount >= COUNT_INTERVAL_NANOS) { // counts scan the tables
-            refreshStatus();
-            lastCount = System.nanoTime();
-          }
-          store.checkpoint();
-        }
       } catch (Exception e) {
         lagBytes.set(-1);
         reconnect = true;
         log.warn("upstream session check failed ({}); reconnecting it", e.toString());
         log.debug("upstream session check failed", e);
+      }
+      // Replica housekeeping needs no upstream connection: outside the session lock, and its failures (a
+      // checkpoint that finds the file busy) are no reason to reconnect the session.
+      if ("streaming".equals(phase)) {
+        if (System.nanoTime() - lastCount >= COUNT_INTERVAL_NANOS) { // counts scan the tables
+          refreshStatus();
+          lastCount = System.nanoTime();
+        }
+        try {
+          store.checkpoint();
+        } catch (SQLException e) {
+          log.debug("replica checkpoint failed", e);
+        }
       }
       sleep(1000);
     }

@@ -34,17 +34,11 @@ public final class PgChangeSource implements ChangeSource {
   private final String publication;
   private volatile Connection connection;
   private volatile boolean closed;
-  private volatile Lsn lastReceived = Lsn.ZERO;
 
   public PgChangeSource(PgConnector connector, String slot, String publication) {
     this.connector = connector;
     this.slot = slot;
     this.publication = publication;
-  }
-
-  /** The highest WAL position received from the server so far (for lag), safe from any thread. */
-  public Lsn lastReceived() {
-    return lastReceived;
   }
 
   @Override
@@ -76,10 +70,6 @@ public final class PgChangeSource implements ChangeSource {
             continue;
           }
           wokeFromIdle = true;
-        }
-        Lsn received = Lsn.of(stream.getLastReceiveLSN().asLong());
-        if (received.isAfter(lastReceived)) {
-          lastReceived = received;
         }
         Change change = translator.translate(PgOutputParser.parse(buf));
         if (change != null) {
