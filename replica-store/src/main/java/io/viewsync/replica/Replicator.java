@@ -293,6 +293,14 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks for a per-table resync of the replica table {@code replicaName} ({@code x} or {@code schema.x}): it is
+   * copied again from a fresh snapshot while every other table keeps streaming. Any thread; returns at once.
+   */
+  public ResyncResult requestResync(String replicaName) {
+    throw new UnsupportedOperationException("not yet"); // TODO(issue 3)
+  }
+
   /** A cheap snapshot for status endpoints. */
   public ReplicatorStatus status() {
     CopyProgress cp = copy;
@@ -313,7 +321,7 @@ public final class Replicator implements AutoCloseable {
     ReplicaWriter w = writer;
     return new ReplicatorStatus(phase, w == null ? null : w.watermark().toString(),
         w == null ? null : w.confirmableLsn().toString(), lagBytes.get(), statusTables.schemaVersion(),
-        config.slot(), config.publication(), lastError, tables);
+        null, null, config.slot(), config.publication(), lastError, tables);
   }
 
   /** Refreshes row counts in status (reads the replica on the caller's thread). */

@@ -9,8 +9,9 @@ import java.util.List;
  * @param lagBytes upstream WAL written but not yet durable in the replica (-1 when unknown)
  */
 public record ReplicatorStatus(String phase, String watermark, String confirmedLsn, long lagBytes,
-    long schemaVersion, String slot, String publication, String lastError, List<Table> tables) {
+    long schemaVersion, String schemaFingerprint, String ddlMode, String slot, String publication, String lastError,
+    List<Table> tables) {
 
-  /** One table: {@code state} is copying, syncing or unsyncable; {@code estimate} is -1 outside a copy. */
+  /** One table: {@code state} is copying, syncing, resyncing, quarantined or unsyncable; {@code estimate} is -1 outside a copy. */
   public record Table(String name, String state, String reason, long rows, long estimate) {}
 }

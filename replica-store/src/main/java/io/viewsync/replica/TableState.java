@@ -8,6 +8,8 @@ public enum TableState {
   COPYING("copying"),
   SYNCING("syncing"),
   UNSYNCABLE("unsyncable"),
+  /** Being copied again (per-table resync) while the others stream; its stream changes are buffered. */
+  RESYNCING("resyncing"),
   /** Applying a change to it failed: it stops, the others go on. Repaired by copying it again. */
   QUARANTINED("quarantined");
 
