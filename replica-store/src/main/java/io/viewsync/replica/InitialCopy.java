@@ -106,7 +106,7 @@ final class InitialCopy {
     for (int i = 0; i < n; i++) {
       readers.add(pool.submit(() -> read(todo, queue)));
     }
-    Map<TableSpec, PreparedStatement[]> inserts = new HashMap<>();
+    Map<TableSpec, RowInserter> inserts = new HashMap<>();
     int tablesLeft = syncable.size();
     long lastLog = System.nanoTime();
     try {
@@ -153,53 +153,19 @@ final class InitialCopy {
           progress.elapsedMillis() - rowsDone, progress.summary());
     } finally {
       pool.shutdownNow();
-      for (PreparedStatement[] ps : inserts.values()) {
-        for (PreparedStatement p : ps) {
-          p.close();
-        }
+      for (RowInserter ins : inserts.values()) {
+        ins.close();
       }
     }
   }
 
-  /** Rows per multi-row INSERT: fewer statement executions per row, within SQLite's bound-parameter limit. */
-  static int rowsPerInsert(int columns) {
-    return Math.max(1, Math.min(MULTI_ROWS, 32_000 / columns));
-  }
-
-  private static final int MULTI_ROWS = 64;
-
-  private void insert(Map<TableSpec, PreparedStatement[]> inserts, TableSpec t, List<Object[]> rows)
-      throws SQLException {
-    PreparedStatement[] ps = inserts.get(t);
-    int multi = rowsPerInsert(t.columns().size());
-    if (ps == null) {
-      ps = new PreparedStatement[] {insertStatement(t, 1), insertStatement(t, multi)};
-      inserts.put(t, ps);
+  private void insert(Map<TableSpec, RowInserter> inserts, TableSpec t, List<Object[]> rows) throws SQLException {
+    RowInserter ins = inserts.get(t);
+    if (ins == null) {
+      ins = new RowInserter(store.writer(), t, t.name().replicaName());
+      inserts.put(t, ins);
     }
-    int i = 0;
-    for (; i + multi <= rows.size(); i += multi) {
-      int p = 0;
-      for (int r = i; r < i + multi; r++) {
-        for (Object v : rows.get(r)) {
-          ValueBinder.bind(ps[1], ++p, v);
-        }
-      }
-      ps[1].executeUpdate();
-    }
-    for (; i < rows.size(); i++) {
-      int p = 0;
-      for (Object v : rows.get(i)) {
-        ValueBinder.bind(ps[0], ++p, v);
-      }
-      ps[0].executeUpdate();
-    }
-  }
-
-  private PreparedStatement insertStatement(TableSpec t, int rowCount) throws SQLException {
-    String row = "(" + "?, ".repeat(t.columns().size() - 1) + "?)";
-    return store.writer().prepareStatement("INSERT INTO " + ReplicaStore.q(t.name().replicaName()) + " ("
-        + t.columns().stream().map(c -> ReplicaStore.q(c.name())).collect(Collectors.joining(", "))
-        + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rowCount, row)));
+    ins.insert(rows);
   }
 
   private void read(ConcurrentLinkedQueue<TableSpec> todo, BlockingQueue<Batch> queue) {
@@ -241,6 +207,20 @@ final class InitialCopy {
   }
 
   private static void copyTable(Connection c, TableSpec t, BlockingQueue<Batch> queue) throws Exception {
+    copyRows(c, t, (rows, last) -> queue.put(new Batch(t, rows, last, null)));
+  }
+
+  /** Receives a table's rows in batches of at most {@link #BATCH_ROWS}; the last call has {@code last} set. */
+  interface RowBatches {
+    void accept(List<Object[]> rows, boolean last) throws Exception;
+  }
+
+  /**
+   * Streams one table with {@code COPY (SELECT …) TO STDOUT (FORMAT binary)} on {@code c} (in whatever snapshot
+   * its transaction has) and hands the decoded rows on in batches. A value the replica cannot store throws a
+   * RuntimeException (the table's own fault); I/O and SQL errors are the connection's.
+   */
+  static void copyRows(Connection c, TableSpec t, RowBatches out) throws Exception {
     String sql = "COPY (SELECT " + BinaryCopyReader.selectList(t.columns()) + " FROM " + t.name().pgQuoted()
         + ") TO STDOUT (FORMAT binary)";
     try (InputStream in = new BufferedInputStream(new PGCopyInputStream(c.unwrap(PGConnection.class), sql), 1 << 16)) {
@@ -249,15 +229,15 @@ final class InitialCopy {
       for (Object[] row = reader.next(); row != null; row = reader.next()) {
         rows.add(row);
         if (rows.size() == BATCH_ROWS) {
-          queue.put(new Batch(t, rows, false, null));
+          out.accept(rows, false);
           rows = new ArrayList<>(BATCH_ROWS);
         }
       }
-      queue.put(new Batch(t, rows, true, null));
+      out.accept(rows, true);
     }
   }
 
-  private static long estimate(Connection c, TableSpec t) throws SQLException {
+  static long estimate(Connection c, TableSpec t) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = ?")) {
       ps.setInt(1, t.oid());
       try (ResultSet rs = ps.executeQuery()) {

@@ -90,7 +90,7 @@ final class ReplicaBootstrap {
       store.putState("slot", config.slot());
       store.putState("publication", config.publication());
       store.putState("replica_id", UUID.randomUUID().toString());
-      store.putState("schema_version", "1");
+      SchemaVersions.record(store, consistent, "initial copy");
       store.putState(STATE_COPY_COMPLETE, "true");
       store.commit();
       pragmas(w, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA threads=0");

@@ -32,6 +32,12 @@ public final class ReplicaStore implements AutoCloseable {
 
   private final Path file;
   private final Connection writer;
+  /**
+   * Held by whoever writes: the replication thread while its batch transaction is open, a resync copy for each
+   * chunk it commits on its side connection. Fair, so neither starves the other; SQLite itself would let the
+   * faster one win every race for its write lock.
+   */
+  private final java.util.concurrent.locks.ReentrantLock writeGate = new java.util.concurrent.locks.ReentrantLock(true);
 
   private ReplicaStore(Path file, Connection writer) {
     this.file = file;
@@ -71,6 +77,10 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("CREATE TABLE IF NOT EXISTS _viewsync_changes (version INTEGER NOT NULL, table_name TEXT NOT NULL,"
           + " row_key TEXT NOT NULL, op TEXT NOT NULL, PRIMARY KEY (table_name, row_key)) WITHOUT ROWID");
       s.execute("CREATE INDEX IF NOT EXISTS _viewsync_changes_version ON _viewsync_changes (version)");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_schema_history (version INTEGER PRIMARY KEY,"
+          + " fingerprint TEXT NOT NULL, lsn TEXT, ddl TEXT, applied_at TEXT NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS _viewsync_resync_buffer (seq INTEGER PRIMARY KEY, table_oid INTEGER NOT NULL,"
+          + " version INTEGER NOT NULL, op TEXT NOT NULL, relation INTEGER NOT NULL, old_row BLOB, new_row BLOB)");
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -86,6 +96,29 @@ public final class ReplicaStore implements AutoCloseable {
   /** The writer connection (autocommit off). Replication thread only. */
   Connection writer() {
     return writer;
+  }
+
+  /** See the field: the replica's single-writer gate. */
+  java.util.concurrent.locks.ReentrantLock writeGate() {
+    return writeGate;
+  }
+
+  /**
+   * A second writing connection (autocommit off, synchronous=NORMAL: what it writes is rebuilt after a crash
+   * anyway) for a resync copy on another thread. Every transaction on it runs under {@link #writeGate()}.
+   */
+  Connection openSideWriter() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file + "?jdbc.get_generated_keys=false");
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA synchronous=NORMAL");
+      s.execute("PRAGMA cache_size=-32768");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    c.setAutoCommit(false);
+    return c;
   }
 
   /** A new read-only connection for another thread; the caller closes it. */
@@ -142,15 +175,29 @@ public final class ReplicaStore implements AutoCloseable {
     try (Statement s = writer.createStatement()) {
       if (spec.syncable()) {
         s.execute("DROP TABLE IF EXISTS " + q(name));
-        String rowidKey = rowidKey(spec);
-        String cols = spec.columns().stream()
-            .map(c -> q(c.name()) + " " + c.type().storageClass().name()
-                + (c.name().equals(rowidKey) ? " PRIMARY KEY" : ""))
-            .collect(Collectors.joining(", "));
-        s.execute("CREATE TABLE " + q(name) + " (" + cols + ")");
+        s.execute(createTableSql(spec, name));
       }
     }
     recordSpec(spec, state, spec.unsyncableReason());
+  }
+
+  /** The CREATE TABLE statement for a syncable spec's replica table under the name {@code table}. */
+  static String createTableSql(TableSpec spec, String table) {
+    String rowidKey = rowidKey(spec);
+    String cols = spec.columns().stream()
+        .map(c -> q(c.name()) + " " + c.type().storageClass().name()
+            + (c.name().equals(rowidKey) ? " PRIMARY KEY" : ""))
+        .collect(Collectors.joining(", "));
+    return "CREATE TABLE " + q(table) + " (" + cols + ")";
+  }
+
+  /** The CREATE UNIQUE INDEX statement for the row key of {@code table}, or null when the key is the rowid. */
+  static String keyIndexSql(TableSpec spec, String table) {
+    if (rowidKey(spec) != null) {
+      return null;
+    }
+    return "CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + table) + " ON " + q(table) + " ("
+        + spec.keyColumns().stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + ")";
   }
 
   /** The unique index over the row key; built after the initial copy, it is what upserts and deletes use. */
@@ -158,10 +205,8 @@ public final class ReplicaStore implements AutoCloseable {
     if (rowidKey(spec) != null) {
       return; // the key is the rowid itself
     }
-    String name = spec.name().replicaName();
     try (Statement s = writer.createStatement()) {
-      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + name) + " ON " + q(name) + " ("
-          + spec.keyColumns().stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + ")");
+      s.execute(keyIndexSql(spec, spec.name().replicaName()));
     }
   }
 

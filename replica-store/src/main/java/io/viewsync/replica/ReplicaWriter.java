@@ -3,16 +3,33 @@ package io.viewsync.replica;
 import io.viewsync.core.Lsn;
 import io.viewsync.core.TableName;
 import io.viewsync.core.change.Change;
+import io.viewsync.core.schema.ColumnSpec;
+import io.viewsync.core.schema.SchemaSnapshot;
 import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.schema.UpstreamTable;
 import io.viewsync.core.source.ChangeSink;
+import io.viewsync.core.source.pg.DdlCapture;
+import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Column;
 import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Relation;
+import io.viewsync.core.source.pg.pgoutput.TupleData;
+import io.viewsync.core.value.PgType;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Optional;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,19 +43,44 @@ import org.slf4j.LoggerFactory;
  * {@link #confirmableLsn()} move, so nothing is confirmed upstream that the replica could lose.
  *
  * <p>A transaction whose commit LSN is at or below the watermark was applied before a restart and is skipped
- * whole. Replication thread only, except {@link #confirmableLsn()} and {@link #watermark()} (any thread).
+ * whole.
+ *
+ * <p>Schema changes arrive in the same order: the DDL event trigger's snapshots ({@link SchemaSnapshot}) are
+ * applied where they stand in their transaction ({@link SchemaApplier}); without event triggers, a Relation
+ * message whose shape differs from the replica's spec is the signal. Where the WAL cannot say what the rows
+ * became (a table rewrite, a volatile default, a new key), the table is resynced ({@link Resyncs}): its stream
+ * changes are buffered in {@code _viewsync_resync_buffer} until its copy is swapped in at a transaction
+ * boundary. A table whose changes fail is quarantined alone and repaired by a resync after a backoff.
+ *
+ * <p>Replication thread only, except {@link #confirmableLsn()} and {@link #watermark()} (any thread).
  */
 public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaWriter.class);
   public static final String HEARTBEAT_PREFIX = "viewsync.heartbeat";
   static final String STATE_WATERMARK = "watermark";
   static final String STATE_RESUME = "resume_lsn";
+  /** Change-log op: the table's content was replaced (a resync or a key change); readers re-read it. */
+  static final String OP_RESET = "reset";
+  private static final Object BUFFER = new Object();
+  private static final Object IGNORE = new Object();
+
+  /**
+   * What schema tracking needs beyond the replica: the publication whose tables are synced, the resyncs (null:
+   * none, a failing table just stays quarantined), how to start a resync copy, and the live catalog (null:
+   * Relation messages with unknown types are not followed).
+   */
+  record Context(String publication, Resyncs resyncs, ResyncCopy.Factory copies, LiveCatalog catalog) {
+    static final Context NONE = new Context(null, null, null, null);
+  }
 
   private final ReplicaStore store;
-  private final Map<TableName, TableWriter> writers = new HashMap<>();
-  private final Set<TableName> warnedUnknown = new HashSet<>();
-  private final Map<Relation, Optional<TableWriter>> byRelation = new IdentityHashMap<>();
-  private final Set<TableName> quarantined = new HashSet<>();
+  private final SchemaApplier applier;
+  private final Context ctx;
+  private final Map<Integer, ReplicaStore.RecordedTable> tables = new HashMap<>();
+  private final Map<Integer, TableWriter> writers = new HashMap<>();
+  private final Map<Relation, Object> routes = new IdentityHashMap<>();
+  private final Set<Integer> warnedUnknown = new HashSet<>();
+  private final Set<Integer> rewritten = new HashSet<>();
   private Runnable onTableState = () -> { };
   private final ApplyStats stats;
   private final Consumer<Lsn> onDurable;
@@ -46,6 +88,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private final long maxBatchNanos;
   private PreparedStatement logChange;
   private PreparedStatement clearLog;
+  private PreparedStatement bufferInsert;
 
   private volatile Lsn durableWatermark;
   private volatile Lsn durableResume;
@@ -63,18 +106,51 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
    * @param onDurable called on the replication thread with the new watermark after each durable batch
    *     (the "version ready" signal; it must not block)
    */
-  public ReplicaWriter(ReplicaStore store, Iterable<TableSpec> syncing, Lsn watermark, Lsn resume,
-      ApplyStats stats, Consumer<Lsn> onDurable, int maxBatchRows, long maxBatchMillis) {
+  public ReplicaWriter(ReplicaStore store, Lsn watermark, Lsn resume, ApplyStats stats, Consumer<Lsn> onDurable,
+      int maxBatchRows, long maxBatchMillis, Context ctx) throws SQLException {
     this.store = store;
-    for (TableSpec s : syncing) {
-      writers.put(s.name(), new TableWriter(store.writer(), s));
-    }
+    this.applier = new SchemaApplier(store);
+    this.ctx = ctx;
     this.durableWatermark = this.watermark = watermark;
     this.durableResume = this.resume = resume;
     this.stats = stats;
     this.onDurable = onDurable;
     this.maxBatchRows = maxBatchRows;
     this.maxBatchNanos = maxBatchMillis * 1_000_000L;
+    reload();
+  }
+
+  /** Reads the replica's tables and makes a writer for each synced one. */
+  private void reload() throws SQLException {
+    for (TableWriter w : writers.values()) {
+      w.close();
+    }
+    writers.clear();
+    tables.clear();
+    routes.clear();
+    for (ReplicaStore.RecordedTable t : store.tables().values()) {
+      tables.put(t.spec().oid(), t);
+      if (t.state() == TableState.SYNCING) {
+        writers.put(t.spec().oid(), new TableWriter(store.writer(), t.spec()));
+      }
+    }
+  }
+
+  /** Re-reads one table's record after the schema code changed it. */
+  private void reload(int oid, TableName name) throws SQLException {
+    TableWriter old = writers.remove(oid);
+    if (old != null) {
+      old.close();
+    }
+    tables.remove(oid);
+    routes.clear();
+    ReplicaStore.RecordedTable t = name == null ? null : store.tables().get(name);
+    if (t != null) {
+      tables.put(oid, t);
+      if (t.state() == TableState.SYNCING) {
+        writers.put(oid, new TableWriter(store.writer(), t.spec()));
+      }
+    }
   }
 
   @Override
@@ -86,20 +162,48 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     } else if (change instanceof Change.Message m) {
       message(m);
     } else if (change instanceof Change.RelationSeen r) {
-      relation(r.relation());
+      if (!skipping) {
+        relation(r.relation());
+      }
     } else if (skipping) {
       return;
     } else if (change instanceof Change.Insert i) {
-      TableWriter w = writer(i.relation());
-      if (w != null) {
-        guarded(w, () -> log(w, w.insert(i.relation(), i.row()), "put"));
+      row(Op.INSERT, i.relation(), null, i.row());
+    } else if (change instanceof Change.Update u) {
+      row(Op.UPDATE, u.relation(), u.oldRow(), u.row());
+    } else if (change instanceof Change.Delete d) {
+      row(Op.DELETE, d.relation(), d.oldRow(), null);
+    } else if (change instanceof Change.Truncate t) {
+      for (Relation r : t.relations()) {
+        row(Op.TRUNCATE, r, null, null);
+      }
+    } else {
+      throw new IllegalStateException("ReplicaWriter does not handle " + change.getClass().getSimpleName());
+    }
+  }
+
+  /** A row change as stored in the resync buffer. */
+  private enum Op { INSERT, UPDATE, DELETE, TRUNCATE }
+
+  private void row(Op op, Relation r, TupleData oldRow, TupleData newRow) throws SQLException {
+    batchRows++;
+    Object route = route(r);
+    if (route instanceof TableWriter w) {
+      apply(w, op, r, oldRow, newRow);
+    } else if (route == BUFFER) {
+      buffer(r, op, oldRow, newRow);
+    }
+  }
+
+  private void apply(TableWriter w, Op op, Relation r, TupleData oldRow, TupleData newRow) throws SQLException {
+    switch (op) {
+      case INSERT -> {
+        guarded(w, () -> log(w, w.insert(r, newRow), "put"));
         stats.inserts.incrementAndGet();
       }
-    } else if (change instanceof Change.Update u) {
-      TableWriter w = writer(u.relation());
-      if (w != null) {
+      case UPDATE -> {
         guarded(w, () -> {
-          Object[][] keys = w.update(u.relation(), u.oldRow(), u.row());
+          Object[][] keys = w.update(r, oldRow, newRow);
           if (keys[0] != keys[1] && !java.util.Arrays.equals(keys[0], keys[1])) {
             log(w, keys[0], "del");
           }
@@ -107,23 +211,37 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
         });
         stats.updates.incrementAndGet();
       }
-    } else if (change instanceof Change.Delete d) {
-      TableWriter w = writer(d.relation());
-      if (w != null) {
-        guarded(w, () -> log(w, w.delete(d.relation(), d.oldRow()), "del"));
+      case DELETE -> {
+        guarded(w, () -> log(w, w.delete(r, oldRow), "del"));
         stats.deletes.incrementAndGet();
       }
-    } else if (change instanceof Change.Truncate t) {
-      for (Relation r : t.relations()) {
-        TableWriter w = writer(r);
-        if (w != null) {
-          guarded(w, () -> truncate(w));
-          stats.truncates.incrementAndGet();
+      case TRUNCATE -> {
+        guarded(w, () -> truncate(w));
+        stats.truncates.incrementAndGet();
+      }
+      default -> throw new IllegalStateException("unknown op " + op);
+    }
+  }
+
+  /** Where a relation's changes go: its table's writer, the resync buffer, or nowhere. */
+  private Object route(Relation r) {
+    Object route = routes.get(r);
+    if (route == null) {
+      ReplicaStore.RecordedTable t = tables.get(r.oid());
+      TableWriter w = writers.get(r.oid());
+      if (w != null) {
+        route = w;
+      } else if (ctx.resyncs() != null && ctx.resyncs().job(r.oid()) != null) {
+        route = BUFFER;
+      } else {
+        route = IGNORE;
+        if (t == null && warnedUnknown.add(r.oid())) {
+          log.warn("changes to {}.{} are not applied: the table is not synced (see status)", r.namespace(), r.name());
         }
       }
-    } else {
-      throw new IllegalStateException("ReplicaWriter does not handle " + change.getClass().getSimpleName());
+      routes.put(r, route);
     }
+    return route;
   }
 
   /** One row operation on one table. */
@@ -138,36 +256,61 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
    */
   private void guarded(TableWriter w, RowOp op) throws SQLException {
     try {
+      TableWriter.faultHook(w.spec().name());
       op.run();
     } catch (SQLException e) {
       if (!tableSpecific(e)) {
         throw e;
       }
-      quarantine(w, e);
+      quarantine(w.spec().oid(), "applying the transaction committed at " + version + " failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      quarantine(w, e);
+      quarantine(w.spec().oid(), "applying the transaction committed at " + version + " failed: " + e.getMessage(), e);
     }
   }
 
   /** SQLite primary result codes that speak of the statement or its data, not of the database file. */
-  private static boolean tableSpecific(SQLException e) {
+  static boolean tableSpecific(SQLException e) {
     return switch (e.getErrorCode() & 0xff) {
       case 1, 18, 19, 20, 25 -> true; // ERROR, TOOBIG, CONSTRAINT, MISMATCH, RANGE
       default -> false;
     };
   }
 
-  private void quarantine(TableWriter w, Exception e) throws SQLException {
-    TableName name = w.spec().name();
-    String reason = "applying the transaction committed at " + version + " failed: " + e.getMessage()
-        + "; the table stops here while the others go on";
+  /**
+   * Stops one table (promise 4): its changes are no longer applied, its state says why, and a resync is queued
+   * after a backoff that grows with each failure in a row.
+   */
+  private void quarantine(int oid, String why, Exception e) throws SQLException {
+    ReplicaStore.RecordedTable t = tables.get(oid);
+    if (t == null) {
+      return;
+    }
+    TableName name = t.spec().name();
+    String reason = why + "; the table stops here while the others go on";
     log.error("table {} quarantined: {}", name, reason, e);
-    writers.remove(name);
-    quarantined.add(name);
-    byRelation.clear();
+    TableWriter w = writers.remove(oid);
+    if (w != null) {
+      w.close();
+    }
+    if (ctx.resyncs() != null) {
+      ctx.resyncs().cancel(oid);
+      clearBuffer(oid);
+    }
     store.setTableState(name, TableState.QUARANTINED, reason);
+    tables.put(oid, new ReplicaStore.RecordedTable(t.spec(), TableState.QUARANTINED, reason));
+    routes.clear();
     stats.quarantines.incrementAndGet();
+    scheduleRepair(oid);
     onTableState.run();
+  }
+
+  private void scheduleRepair(int oid) {
+    if (ctx.resyncs() != null) {
+      int n = ctx.resyncs().failed(oid);
+      long delay = Resyncs.backoffMillis(n);
+      log.info("table oid {} is resynced in {} ms (failure {} in a row)", oid, delay, n);
+      ctx.resyncs().requestLater(new Resyncs.Request(oid, null, "automatic repair after quarantine", n), delay);
+    }
   }
 
   private void begin(Change.Begin b) {
@@ -193,6 +336,11 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       skipping = false;
       return;
     }
+    for (int oid : rewritten) {
+      // A rewrite whose DDL snapshot did not say more (e.g. a USING that keeps the type): the values changed.
+      requestResync(oid, "the table was rewritten by the transaction committed at " + c.commitLsn());
+    }
+    rewritten.clear();
     watermark = c.commitLsn();
     resume = Lsn.max(resume, c.endLsn());
     batchTransactions++;
@@ -200,51 +348,572 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     if (batchRows >= maxBatchRows || System.nanoTime() - batchStartNanos >= maxBatchNanos) {
       commitBatch();
     }
+    atBoundary();
   }
 
-  private void message(Change.Message m) {
+  private void message(Change.Message m) throws SQLException {
+    if (m.transactional() && inTransaction) {
+      if (skipping) {
+        return;
+      }
+      if (SchemaSnapshot.PREFIX.equals(m.prefix())) {
+        SchemaSnapshot snapshot;
+        try {
+          snapshot = DdlCapture.parseSnapshot(m.content());
+        } catch (RuntimeException e) {
+          // Never stop on it: Relation messages still show column changes.
+          log.error("a DDL snapshot in the transaction committed at {} cannot be read; schema changes are"
+              + " followed from Relation messages only until the next one", version, e);
+          return;
+        }
+        applySnapshot(snapshot);
+      } else if (SchemaSnapshot.REWRITE_PREFIX.equals(m.prefix())) {
+        try {
+          rewritten.add(DdlCapture.parseRewriteOid(m.content()));
+        } catch (RuntimeException e) {
+          log.error("a table-rewrite message cannot be read", e);
+        }
+      }
+      return;
+    }
     if (!m.transactional() && !inTransaction && HEARTBEAT_PREFIX.equals(m.prefix()) && m.lsn().isAfter(resume)) {
       // Everything before a non-transactional message has been received (pgoutput sends transactions at
       // commit, in commit order), so once this batch is durable the slot may move past it.
       resume = m.lsn();
       openBatch();
     }
+    if (!inTransaction) {
+      atBoundary();
+    }
   }
 
-  private void relation(Relation r) {
+  // ---------------------------------------------------------------- schema changes
+
+  /** Applies a DDL snapshot where it stands in its transaction. */
+  private void applySnapshot(SchemaSnapshot snapshot) throws SQLException {
+    Map<Integer, UpstreamTable> target = new HashMap<>();
+    for (UpstreamTable t : snapshot.tables()) {
+      if (ctx.publication() == null || t.publications().contains(ctx.publication())) {
+        target.put(t.spec().oid(), t);
+      }
+    }
+    Set<Integer> created = new HashSet<>();
+    for (SchemaSnapshot.Command c : snapshot.commands()) {
+      if ("CREATE TABLE".equals(c.tag()) && c.tableOid() != 0) {
+        created.add(c.tableOid());
+      }
+    }
+    boolean changed = false;
+    for (int oid : new ArrayList<>(tables.keySet())) {
+      if (!target.containsKey(oid)) {
+        dropTable(oid);
+        changed = true;
+      }
+    }
+    for (UpstreamTable t : target.values()) {
+      changed |= follow(t, created.contains(t.spec().oid()), null);
+    }
+    if (changed) {
+      routes.clear();
+      long v = SchemaVersions.record(store, version, snapshot.ddl());
+      log.info("schema version {} after: {}", v, abbreviate(snapshot.ddl()));
+      onTableState.run();
+    }
+  }
+
+  /**
+   * Brings one table of the replica to an upstream spec. {@code createdEmpty}: the table was created by this
+   * very command, so it has no rows the stream has not sent. {@code forceResync}: copy it again whatever the
+   * spec says (a reason), e.g. a type change seen without event triggers. Returns whether anything changed.
+   */
+  private boolean follow(UpstreamTable t, boolean createdEmpty, String forceResync) throws SQLException {
+    TableSpec to = t.spec();
+    int oid = to.oid();
+    ReplicaStore.RecordedTable cur = tables.get(oid);
+    Savepoint sp = store.writer().setSavepoint();
+    try {
+      if (cur == null) {
+        if (!to.syncable()) {
+          applier.create(to, TableState.UNSYNCABLE, to.unsyncableReason());
+        } else if (createdEmpty) {
+          applier.create(to, TableState.SYNCING, null);
+        } else {
+          applier.create(to, TableState.RESYNCING, "newly published: copying it");
+          forceResync = "newly published";
+        }
+        log.info("table {} added to the replica ({})", to.name(), to.syncable() ? createdEmpty ? "new, empty"
+            : "copying" : to.unsyncableReason());
+      } else {
+        boolean rewrite = rewritten.remove(oid);
+        if (cur.spec().equals(to) && !rewrite && forceResync == null) {
+          store.writer().releaseSavepoint(sp);
+          return false;
+        }
+        boolean resyncing = ctx.resyncs() != null && ctx.resyncs().job(oid) != null;
+        if (resyncing) {
+          // Its copy was taken before this change: start it over after the change.
+          ctx.resyncs().cancel(oid);
+          clearBuffer(oid);
+          forceResync = "its shape changed during a resync";
+        }
+        SchemaApplier.Outcome o = applier.alter(cur.spec(), to, t.missingValues());
+        if (o.resyncReason() != null) {
+          forceResync = o.resyncReason();
+        } else if (rewrite) {
+          forceResync = "the table was rewritten (e.g. ALTER COLUMN … TYPE … USING, or a volatile default)";
+        } else if (o.rebuilt()) {
+          TableWriter w = new TableWriter(store.writer(), to);
+          logAt(w, version, new Object[0], OP_RESET);
+          w.close();
+        }
+        if (!cur.spec().name().equals(to.name())) {
+          log.info("table {} renamed to {}", cur.spec().name(), to.name());
+        }
+      }
+      store.writer().releaseSavepoint(sp);
+    } catch (SQLException | RuntimeException e) {
+      if (e instanceof SQLException se && !tableSpecific(se)) {
+        throw se;
+      }
+      store.writer().rollback(sp);
+      reload(oid, cur == null ? null : cur.spec().name());
+      if (cur != null) {
+        quarantine(oid, "applying the schema change committed at " + version + " failed: " + e.getMessage(), e);
+      } else {
+        log.error("cannot add table {} to the replica", to.name(), e);
+      }
+      return true;
+    }
+    reload(oid, to.name());
+    if (forceResync != null && to.syncable()) {
+      requestResync(oid, forceResync);
+    }
+    return true;
+  }
+
+  private void dropTable(int oid) throws SQLException {
+    ReplicaStore.RecordedTable t = tables.get(oid);
+    if (ctx.resyncs() != null) {
+      ctx.resyncs().cancel(oid);
+      clearBuffer(oid);
+    }
+    applier.drop(t.spec().name());
+    reload(oid, null);
+    log.info("table {} removed from the replica (dropped upstream or no longer published)", t.spec().name());
+  }
+
+  /**
+   * A Relation message: the shape of a table's rows from here on. With event triggers it matches the replica;
+   * without them (or if a snapshot was missed) a difference is the schema change itself, followed here in
+   * stream order: renamed table, added, dropped and renamed columns, type and key changes (copied again).
+   */
+  private void relation(Relation r) throws SQLException {
+    ReplicaStore.RecordedTable cur = tables.get(r.oid());
+    if (cur == null) {
+      if (ctx.catalog() != null && inTransaction && !warnedUnknown.contains(r.oid())) {
+        // Published, unknown to the replica: a table created or published without event triggers.
+        Optional<UpstreamTable> live = ctx.catalog().table(r.oid());
+        if (live.isPresent() && (ctx.publication() == null || live.get().publications().contains(ctx.publication()))) {
+          follow(live.get(), false, null);
+          SchemaVersions.record(store, version, "table " + live.get().spec().name() + " seen in the stream");
+          onTableState.run();
+        } else {
+          warnedUnknown.add(r.oid());
+        }
+      }
+      return;
+    }
+    if (!inTransaction || ctx.catalog() == null) {
+      return;
+    }
+    TableSpec spec = cur.spec();
+    Derived d = derive(spec, r);
+    if (d == null) {
+      return;
+    }
+    log.info("table {} changed shape in the stream (Relation message): {}", spec.name(), d.what);
+    follow(new UpstreamTable(d.spec, List.of(ctx.publication() == null ? "" : ctx.publication()), d.missing),
+        false, d.resync);
+    SchemaVersions.record(store, version, "seen in the stream: " + d.what);
+    onTableState.run();
+  }
+
+  /** A spec derived from a Relation message, what differs, and why the table must be copied again (or null). */
+  private record Derived(TableSpec spec, Map<String, String> missing, String what, String resync) {}
+
+  private Derived derive(TableSpec spec, Relation r) throws SQLException {
     TableName name = new TableName(r.namespace(), r.name());
-    TableWriter w = writers.get(name);
-    if (w != null) {
-      for (var col : r.columns()) {
-        if (w.spec().columnIndex(col.name()) < 0) {
-          log.warn("upstream table {} has a column {} the replica does not know; it is not replicated yet", name,
-              col.name());
+    List<Column> rc = r.columns();
+    boolean sameNames = name.equals(spec.name()) && rc.size() == spec.columns().size();
+    boolean sameTypes = true;
+    for (int i = 0; sameNames && i < rc.size(); i++) {
+      ColumnSpec c = spec.columns().get(i);
+      sameNames = c.name().equals(rc.get(i).name());
+      sameTypes &= sameNames && sameType(c, rc.get(i).typeOid());
+    }
+    if (sameNames && sameTypes) {
+      return null;
+    }
+    List<String> what = new ArrayList<>();
+    String resync = null;
+    if (!name.equals(spec.name())) {
+      what.add("renamed to " + name);
+    }
+    // A column renamed in place: the same count, one name differs, the same type there.
+    int renamedAt = -1;
+    if (rc.size() == spec.columns().size()) {
+      int diffs = 0;
+      for (int i = 0; i < rc.size(); i++) {
+        if (!rc.get(i).name().equals(spec.columns().get(i).name())) {
+          diffs++;
+          renamedAt = i;
+        }
+      }
+      if (diffs != 1 || spec.column(rc.get(renamedAt).name()).isPresent()
+          || !sameType(spec.columns().get(renamedAt), rc.get(renamedAt).typeOid())) {
+        renamedAt = -1;
+      }
+    }
+    Optional<UpstreamTable> live = Optional.empty();
+    Map<String, String> missing = new HashMap<>();
+    List<ColumnSpec> cols = new ArrayList<>();
+    for (int i = 0; i < rc.size(); i++) {
+      Column c = rc.get(i);
+      Optional<ColumnSpec> old = spec.column(c.name());
+      if (i == renamedAt) {
+        ColumnSpec o = spec.columns().get(i);
+        int attnum = o.attnum() != 0 ? o.attnum() : -1000 - i;
+        cols.add(new ColumnSpec(c.name(), o.type(), o.declaredType(), o.notNull(), attnum, o.defaultExpr()));
+        what.add("column " + o.name() + " renamed to " + c.name());
+      } else if (old.isPresent() && sameType(old.get(), c.typeOid())) {
+        cols.add(old.get());
+      } else {
+        PgType type = ctx.catalog().type(c.typeOid());
+        cols.add(new ColumnSpec(c.name(), type, type.name(), false, 0, null));
+        if (old.isPresent()) {
+          what.add("column " + c.name() + " changed type to " + type.name());
+          resync = "column " + c.name() + " changed type (seen without event triggers, so its values are re-read)";
+        } else {
+          what.add("column " + c.name() + " added");
+          if (live.isEmpty()) {
+            live = ctx.catalog().table(r.oid());
+          }
+          Optional<ColumnSpec> liveCol = live.flatMap(l -> l.spec().column(c.name()));
+          String mv = live.map(l -> l.missingValues().get(c.name())).orElse(null);
+          if (mv != null) {
+            missing.put(c.name(), mv);
+          } else if (liveCol.isPresent() && liveCol.get().defaultExpr() != null) {
+            resync = "column " + c.name() + " was added with a default the stream does not carry";
+          }
         }
       }
     }
-  }
-
-  private TableWriter writer(Relation r) {
-    batchRows++;
-    // The translator hands out one Relation instance per table until its shape changes: look up by identity.
-    Optional<TableWriter> cached = byRelation.get(r);
-    if (cached == null) {
-      TableName name = new TableName(r.namespace(), r.name());
-      cached = Optional.ofNullable(writers.get(name));
-      byRelation.put(r, cached);
-      if (cached.isEmpty() && !quarantined.contains(name) && warnedUnknown.add(name)) {
-        log.warn("changes to {} are not applied: the table is not synced (see status)", name);
+    for (ColumnSpec c : spec.columns()) {
+      if (cols.stream().noneMatch(x -> x.name().equals(c.name()) || (x.attnum() == c.attnum() && c.attnum() != 0))) {
+        what.add("column " + c.name() + " dropped");
       }
     }
-    return cached.orElse(null);
+    // Keep the old attnums working for the applier: a renamed column keeps its number, so match by it only
+    // when it was made up here.
+    List<String> key = new ArrayList<>();
+    for (String k : spec.keyColumns()) {
+      int i = spec.columnIndex(k);
+      String now = i == renamedAt ? rc.get(i).name() : k;
+      if (cols.stream().anyMatch(c -> c.name().equals(now))) {
+        key.add(now);
+      }
+    }
+    TableSpec to;
+    if (key.size() != spec.keyColumns().size()) {
+      to = new TableSpec(name, spec.oid(), cols, List.of(), null, "its row key columns were dropped",
+          spec.indexes());
+    } else {
+      to = new TableSpec(name, spec.oid(), cols, key, spec.keySource(), spec.unsyncableReason(), List.of());
+    }
+    return new Derived(to, missing, String.join(", ", what), resync);
   }
 
+  /** Whether a Relation column's type (a domain, perhaps) is the column's recorded (base) type. */
+  private boolean sameType(ColumnSpec c, int typeOid) throws SQLException {
+    return c.type().oid() == typeOid || ctx.catalog() == null || ctx.catalog().type(typeOid).oid() == c.type().oid();
+  }
+
+  private static String abbreviate(String s) {
+    return s == null ? "(no DDL text)" : s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+
+  // ---------------------------------------------------------------- resyncs
+
+  private void requestResync(int oid, String reason) {
+    if (ctx.resyncs() != null) {
+      ctx.resyncs().request(new Resyncs.Request(oid, null, reason, 0));
+    }
+  }
+
+  /** Resync work waiting for a transaction boundary: start requested copies, swap in finished ones. */
+  private void atBoundary() throws SQLException {
+    Resyncs rs = ctx.resyncs();
+    if (rs == null || !rs.hasWork() || inTransaction) {
+      return;
+    }
+    for (Resyncs.Request r : rs.takeRequests()) {
+      startResync(r);
+    }
+    boolean waiting = false;
+    for (Resyncs.Job j : rs.finished()) {
+      waiting |= !finish(j);
+    }
+    Map<Integer, TableName> names = new HashMap<>();
+    tables.forEach((oid, t) -> names.put(oid, t.spec().name()));
+    rs.publishProgress(names);
+    if (waiting) {
+      rs.stillWaiting();
+    }
+  }
+
+  private void startResync(Resyncs.Request r) throws SQLException {
+    Integer oid = r.oid();
+    if (oid == null) {
+      for (ReplicaStore.RecordedTable t : tables.values()) {
+        if (t.spec().name().replicaName().equals(r.replicaName())) {
+          oid = t.spec().oid();
+        }
+      }
+    }
+    ReplicaStore.RecordedTable t = oid == null ? null : tables.get(oid);
+    if (t == null && oid != null && ctx.catalog() != null) {
+      // A table the replica does not know yet (found by the catalog check without event triggers).
+      Optional<UpstreamTable> live = ctx.catalog().table(oid);
+      if (live.isPresent() && (ctx.publication() == null || live.get().publications().contains(ctx.publication()))) {
+        openBatch();
+        follow(live.get(), false, r.reason());
+        SchemaVersions.record(store, null, "table " + live.get().spec().name() + " found in the publication");
+        commitBatch();
+        onTableState.run();
+      }
+      return;
+    }
+    if (t == null || !t.spec().syncable()) {
+      log.info("resync of {} skipped: the table is {}", r.oid() != null ? "oid " + r.oid() : r.replicaName(),
+          t == null ? "not in the replica" : "not syncable");
+      return;
+    }
+    int tableOid = oid;
+    openBatch();
+    TableWriter w = writers.remove(tableOid);
+    if (w != null) {
+      w.close();
+    }
+    clearBuffer(tableOid);
+    String reason = "copying it again: " + r.reason();
+    store.setTableState(t.spec().name(), TableState.RESYNCING, reason);
+    tables.put(tableOid, new ReplicaStore.RecordedTable(t.spec(), TableState.RESYNCING, reason));
+    routes.clear();
+    // Durable before the copy's snapshot is taken, with everything the stream applied to the old table.
+    commitBatch();
+    ctx.resyncs().begin(tableOid, r.reason(), r.attempt(), ctx.copies());
+    log.info("resync of {} started: {}", t.spec().name(), r.reason());
+    onTableState.run();
+  }
+
+  /** Acts on a finished copy; false when it must wait for the stream to reach the copy's snapshot. */
+  private boolean finish(Resyncs.Job j) throws SQLException {
+    Resyncs rs = ctx.resyncs();
+    ReplicaStore.RecordedTable t = tables.get(j.oid);
+    if (t == null) {
+      rs.done(j);
+      return true;
+    }
+    switch (j.phase) {
+      case FAILED -> {
+        rs.done(j);
+        openBatch();
+        if (j.tableFault) {
+          quarantine(j.oid, "the resync failed: " + j.failure, null);
+        } else {
+          // Upstream trouble: try again later; the next copy's snapshot covers whatever is ignored meanwhile.
+          clearBuffer(j.oid);
+          int n = rs.failed(j.oid);
+          rs.requestLater(new Resyncs.Request(j.oid, null, j.reason, n), Resyncs.backoffMillis(n));
+          store.setTableState(t.spec().name(), TableState.RESYNCING, "copy failed (" + j.failure + "); retrying");
+          tables.put(j.oid, new ReplicaStore.RecordedTable(t.spec(), TableState.RESYNCING,
+              "copy failed (" + j.failure + "); retrying"));
+        }
+        commitBatch();
+        onTableState.run();
+        return true;
+      }
+      case GONE -> {
+        rs.done(j);
+        openBatch();
+        clearBuffer(j.oid);
+        if (j.spec != null) {
+          follow(new UpstreamTable(j.spec, List.of(ctx.publication() == null ? "" : ctx.publication()), Map.of()),
+              false, null);
+        } else {
+          dropTable(j.oid);
+        }
+        SchemaVersions.record(store, null, "resync of " + t.spec().name() + ": the table changed upstream");
+        commitBatch();
+        onTableState.run();
+        return true;
+      }
+      case READY -> {
+        if (j.consistent.isAfter(resume)) {
+          return false; // transactions before the snapshot are still on their way
+        }
+        swap(j, t);
+        return true;
+      }
+      default -> {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Replaces a table with its resync copy and replays the buffered changes committed at or after the copy's
+   * snapshot, in one replica transaction with the stream's batch.
+   */
+  private void swap(Resyncs.Job j, ReplicaStore.RecordedTable t) throws SQLException {
+    long t0 = System.nanoTime();
+    Resyncs rs = ctx.resyncs();
+    rs.done(j);
+    openBatch();
+    TableSpec spec = j.spec;
+    Savepoint sp = store.writer().setSavepoint();
+    int replayed = 0;
+    try {
+      applier.drop(t.spec().name());
+      if (!spec.name().equals(t.spec().name())) {
+        applier.drop(spec.name());
+      }
+      try (var s = store.writer().createStatement()) {
+        s.execute("ALTER TABLE " + ReplicaStore.q(j.shadow) + " RENAME TO " + ReplicaStore.q(spec.name().replicaName()));
+      }
+      store.recordSpec(spec, TableState.SYNCING, null);
+      applier.mirrorIndexes(spec);
+      tables.put(j.oid, new ReplicaStore.RecordedTable(spec, TableState.SYNCING, null));
+      TableWriter w = new TableWriter(store.writer(), spec);
+      writers.put(j.oid, w);
+      routes.clear();
+      Lsn saved = version;
+      try (PreparedStatement ps = store.writer().prepareStatement("SELECT version, op, relation, old_row, new_row"
+          + " FROM _viewsync_resync_buffer WHERE table_oid = ? AND version >= ? ORDER BY seq")) {
+        ps.setInt(1, j.oid);
+        ps.setLong(2, j.consistent.value());
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next() && writers.get(j.oid) == w) {
+            version = Lsn.of(r.getLong(1));
+            apply(w, Op.valueOf(r.getString(2)), j.relations.get(r.getInt(3)), decode(r.getBytes(4)),
+                decode(r.getBytes(5)));
+            replayed++;
+          }
+        }
+      } finally {
+        version = saved;
+      }
+      clearBuffer(j.oid);
+      // The reset needs a version no reader has seen yet: past everything received.
+      watermark = Lsn.max(watermark, resume);
+      if (writers.get(j.oid) == w) {
+        logAt(w, watermark, new Object[0], OP_RESET);
+      }
+      SchemaVersions.record(store, null, "resync of " + spec.name() + " (" + j.reason + ")");
+      store.writer().releaseSavepoint(sp);
+    } catch (SQLException | RuntimeException e) {
+      if (e instanceof SQLException se && !tableSpecific(se)) {
+        throw se;
+      }
+      store.writer().rollback(sp);
+      reload(j.oid, t.spec().name());
+      quarantine(j.oid, "swapping in its resync copy failed: " + e.getMessage(), e);
+    }
+    commitBatch();
+    log.info("resync of {} swapped in: {} buffered changes replayed, {} ms", spec.name(), replayed,
+        (System.nanoTime() - t0) / 1_000_000);
+    onTableState.run();
+  }
+
+  private void buffer(Relation r, Op op, TupleData oldRow, TupleData newRow) throws SQLException {
+    Resyncs.Job job = ctx.resyncs().job(r.oid());
+    if (bufferInsert == null) {
+      bufferInsert = store.writer().prepareStatement("INSERT INTO _viewsync_resync_buffer"
+          + " (table_oid, version, op, relation, old_row, new_row) VALUES (?, ?, ?, ?, ?, ?)");
+    }
+    bufferInsert.setInt(1, r.oid());
+    bufferInsert.setLong(2, version.value());
+    bufferInsert.setString(3, op.name());
+    bufferInsert.setInt(4, job.relationId(r));
+    bufferInsert.setBytes(5, encode(oldRow));
+    bufferInsert.setBytes(6, encode(newRow));
+    bufferInsert.executeUpdate();
+  }
+
+  private void clearBuffer(int oid) throws SQLException {
+    try (PreparedStatement ps = store.writer().prepareStatement("DELETE FROM _viewsync_resync_buffer WHERE table_oid = ?")) {
+      ps.setInt(1, oid);
+      ps.executeUpdate();
+    }
+  }
+
+  static byte[] encode(TupleData t) {
+    if (t == null) {
+      return null;
+    }
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(t.size());
+      for (int i = 0; i < t.size(); i++) {
+        out.writeByte(t.kinds()[i]);
+        if (t.kinds()[i] == TupleData.TEXT) {
+          byte[] b = t.text(i).getBytes(StandardCharsets.UTF_8);
+          out.writeInt(b.length);
+          out.write(b);
+        }
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static TupleData decode(byte[] b) {
+    if (b == null) {
+      return null;
+    }
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b));
+      int n = in.readInt();
+      byte[] kinds = new byte[n];
+      String[] texts = new String[n];
+      for (int i = 0; i < n; i++) {
+        kinds[i] = in.readByte();
+        if (kinds[i] == TupleData.TEXT) {
+          byte[] s = new byte[in.readInt()];
+          in.readFully(s);
+          texts[i] = new String(s, StandardCharsets.UTF_8);
+        }
+      }
+      return new TupleData(kinds, texts);
+    } catch (IOException e) {
+      throw new IllegalStateException("a resync buffer row is unreadable", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- change log and batches
+
   private void log(TableWriter w, Object[] key, String op) throws SQLException {
+    logAt(w, version, key, op);
+  }
+
+  private void logAt(TableWriter w, Lsn at, Object[] key, String op) throws SQLException {
     if (logChange == null) {
       logChange = store.writer().prepareStatement(
           "INSERT OR REPLACE INTO _viewsync_changes (version, table_name, row_key, op) VALUES (?, ?, ?, ?)");
     }
-    logChange.setLong(1, version.value());
+    logChange.setLong(1, at.value());
     logChange.setString(2, w.spec().name().replicaName());
     logChange.setString(3, TableWriter.keyJson(key));
     logChange.setString(4, op);
@@ -263,6 +932,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
 
   private void openBatch() {
     if (!batchOpen) {
+      store.writeGate().lock();
       batchOpen = true;
       batchStartNanos = System.nanoTime();
       batchRows = 0;
@@ -274,8 +944,12 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     long t0 = System.nanoTime();
     store.putState(STATE_WATERMARK, watermark.toString());
     store.putState(STATE_RESUME, resume.toString());
-    store.commit();
-    batchOpen = false;
+    try {
+      store.commit();
+    } finally {
+      batchOpen = false;
+      store.writeGate().unlock();
+    }
     durableWatermark = watermark;
     durableResume = resume;
     stats.batches.incrementAndGet();
@@ -284,13 +958,17 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     onDurable.accept(watermark);
   }
 
-  /** Called (replication thread) after a table changed state, e.g. was quarantined. */
+  /** Called (replication thread) after a table changed state or shape, e.g. was quarantined. */
   public void onTableState(Runnable listener) {
     this.onTableState = listener;
   }
 
   @Override
   public Lsn flush() throws SQLException {
+    if (batchOpen && !inTransaction) {
+      commitBatch();
+    }
+    atBoundary();
     if (batchOpen && !inTransaction) {
       commitBatch();
     }
@@ -312,12 +990,20 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
    * {@link #confirmableLsn()} and sends those transactions again.
    */
   public void abort() throws SQLException {
-    store.rollback();
+    try {
+      store.rollback();
+    } finally {
+      if (batchOpen) {
+        batchOpen = false;
+        store.writeGate().unlock();
+      }
+    }
     watermark = durableWatermark;
     resume = durableResume;
     inTransaction = false;
     skipping = false;
-    batchOpen = false;
+    rewritten.clear();
+    reload();
   }
 
   @Override
@@ -325,11 +1011,10 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     for (TableWriter w : writers.values()) {
       w.close();
     }
-    if (logChange != null) {
-      logChange.close();
-    }
-    if (clearLog != null) {
-      clearLog.close();
+    for (PreparedStatement ps : new PreparedStatement[] {logChange, clearLog, bufferInsert}) {
+      if (ps != null) {
+        ps.close();
+      }
     }
   }
 }

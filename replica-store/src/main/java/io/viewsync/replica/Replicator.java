@@ -3,6 +3,7 @@ package io.viewsync.replica;
 import io.viewsync.core.Lsn;
 import io.viewsync.core.TableName;
 import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.source.pg.DdlCapture;
 import io.viewsync.core.source.pg.PgChangeSource;
 import io.viewsync.core.source.pg.PgErrorClassifier;
 import java.sql.SQLException;
@@ -49,12 +50,27 @@ public final class Replicator implements AutoCloseable {
   private Thread thread;
   private Thread sessionThread;
   private volatile ReplicaStore store;
+  private final Resyncs resyncs = new Resyncs();
+  private volatile DdlCapture.Setup ddl;
+  private final Object wakeLock = new Object();
+  private boolean wakeRequested;
+  private boolean resyncsPrepared;
+  private static final long CATALOG_CHECK_NANOS = 10_000_000_000L;
 
   /** @param versionReady told (on the replication thread, must not block) each new durable watermark */
   public Replicator(ReplicatorConfig config, Consumer<Lsn> versionReady) {
     this.config = config;
     this.session = new UpstreamSession(config);
     this.versionReady = versionReady;
+    // The replication thread may be blocked on an idle stream: a heartbeat wakes it at a boundary.
+    resyncs.onWork(this::wake);
+  }
+
+  private void wake() {
+    synchronized (wakeLock) {
+      wakeRequested = true;
+      wakeLock.notifyAll();
+    }
   }
 
   /** Runs the startup checks, then starts replicating in the background. */
@@ -63,6 +79,12 @@ public final class Replicator implements AutoCloseable {
       try {
         session.connectAndCheck(true);
         session.ensurePublication();
+        ddl = session.setUpDdlCapture();
+        if (ddl.mode() == DdlCapture.Mode.EVENT_TRIGGERS) {
+          log.info("schema changes are captured by event triggers in the WAL ({})", ddl.detail());
+        } else {
+          log.warn("schema changes are followed without event triggers: {}", ddl.detail());
+        }
       } catch (StartupException | SQLException | RuntimeException e) {
         session.close(); // releases the advisory lock, so a corrected retry is not refused
         throw e;
@@ -190,6 +212,10 @@ public final class Replicator implements AutoCloseable {
 
   private void initialCopy() throws Exception {
     phase = "copying";
+    for (int oid : new ArrayList<>(resyncs.jobs().keySet())) {
+      resyncs.cancel(oid);
+    }
+    resyncsPrepared = false;
     store.close();
     try {
       ReplicaStore.deleteFiles(config.replicaDir());
@@ -213,15 +239,15 @@ public final class Replicator implements AutoCloseable {
     phase = "streaming";
     Lsn watermark = Lsn.parse(store.state(ReplicaWriter.STATE_WATERMARK).orElseThrow());
     Lsn resume = Lsn.parse(store.state(ReplicaWriter.STATE_RESUME).orElseThrow());
-    List<TableSpec> syncing = new ArrayList<>();
-    for (Map.Entry<TableName, ReplicaStore.RecordedTable> e : store.tables().entrySet()) {
-      if (e.getValue().state() == TableState.SYNCING) {
-        syncing.add(e.getValue().spec());
-      }
+    if (!resyncsPrepared) {
+      prepareResyncs();
+      resyncsPrepared = true;
     }
     statusTables = StatusTables.of(store);
-    ReplicaWriter w = new ReplicaWriter(store, syncing, watermark, resume, stats, versionReady,
-        config.maxBatchRows(), config.maxBatchMillis());
+    ReplicaWriter w = new ReplicaWriter(store, watermark, resume, stats, versionReady,
+        config.maxBatchRows(), config.maxBatchMillis(), new ReplicaWriter.Context(config.publication(), resyncs,
+            (job, done) -> new ResyncCopy(config.connector(), store, config.slot(), config.publication(), job, done),
+            liveCatalog()));
     w.onTableState(() -> {
       try {
         statusTables = StatusTables.of(store);
@@ -246,11 +272,97 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
+  /**
+   * Once per process, before the first stream: resyncs do not survive a restart (their temporary slots and
+   * buffers are gone), so leftovers are removed and those tables are queued again; quarantined tables get
+   * their repair queued after a backoff.
+   */
+  private void prepareResyncs() throws SQLException {
+    try (java.sql.Statement s = store.writer().createStatement()) {
+      s.execute("DELETE FROM _viewsync_resync_buffer");
+      List<String> shadows = new ArrayList<>();
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '"
+          + ResyncCopy.SHADOW_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\'")) {
+        while (rs.next()) {
+          shadows.add(rs.getString(1));
+        }
+      }
+      for (String t : shadows) {
+        s.execute("DROP TABLE " + ReplicaStore.q(t));
+      }
+    }
+    store.commit();
+    for (ReplicaStore.RecordedTable t : store.tables().values()) {
+      if (t.state() == TableState.RESYNCING) {
+        resyncs.request(new Resyncs.Request(t.spec().oid(), null, "a resync interrupted by a restart", 0));
+      } else if (t.state() == TableState.QUARANTINED) {
+        resyncs.requestLater(new Resyncs.Request(t.spec().oid(), null, "automatic repair after quarantine", 1),
+            Resyncs.backoffMillis(1));
+      }
+    }
+  }
+
+  /** The writer's view of the live catalog: the session's connection, under the session lock. */
+  private LiveCatalog liveCatalog() {
+    return new LiveCatalog() {
+      @Override
+      public io.viewsync.core.value.PgType type(int oid) throws SQLException {
+        synchronized (session) {
+          return session.catalog().type(oid);
+        }
+      }
+
+      @Override
+      public Optional<io.viewsync.core.schema.UpstreamTable> table(int oid) throws SQLException {
+        synchronized (session) {
+          return session.catalog().table(oid);
+        }
+      }
+    };
+  }
+
+  /**
+   * Without event triggers, tables that were created, published or dropped upstream show up here: the
+   * publication's tables from the live catalog, compared with the replica's. New ones are copied by a
+   * resync, vanished ones dropped; column changes come in order with the Relation messages instead.
+   */
+  private void catalogCheck() throws SQLException {
+    List<io.viewsync.core.schema.UpstreamTable> published;
+    synchronized (session) {
+      session.maintainPublication();
+      published = session.catalog().publishedSchema(config.publication());
+    }
+    java.util.Set<Integer> known = new java.util.HashSet<>();
+    for (StatusTables.Entry e : statusTables.entries()) {
+      known.add(e.oid());
+    }
+    java.util.Set<Integer> live = new java.util.HashSet<>();
+    for (io.viewsync.core.schema.UpstreamTable t : published) {
+      live.add(t.spec().oid());
+      if (!known.contains(t.spec().oid())) {
+        log.info("table {} is in publication {} but not in the replica: copying it", t.spec().name(),
+            config.publication());
+        resyncs.request(new Resyncs.Request(t.spec().oid(), null, "found in the publication", 0));
+      }
+    }
+    for (StatusTables.Entry e : statusTables.entries()) {
+      if (!live.contains(e.oid())) {
+        resyncs.request(new Resyncs.Request(e.oid(), null, "gone from the publication", 0));
+      }
+    }
+  }
+
   private void sessionLoop() {
     long lastHeartbeat = 0;
     long lastCount = System.nanoTime() - COUNT_INTERVAL_NANOS;
+    long lastCatalogCheck = System.nanoTime();
     boolean reconnect = false;
     while (!closed) {
+      boolean woken;
+      synchronized (wakeLock) {
+        woken = wakeRequested;
+        wakeRequested = false;
+      }
       try {
         synchronized (session) {
           if (reconnect || !session.connected()) {
@@ -258,7 +370,7 @@ public final class Replicator implements AutoCloseable {
             session.reconnect();
             reconnect = false;
           }
-          if (System.nanoTime() - lastHeartbeat >= config.heartbeatInterval().toNanos()) {
+          if (woken || System.nanoTime() - lastHeartbeat >= config.heartbeatInterval().toNanos()) {
             if ("streaming".equals(phase)) {
               session.heartbeat();
             }
@@ -276,6 +388,16 @@ public final class Replicator implements AutoCloseable {
         log.warn("upstream session check failed ({}); reconnecting it", e.toString());
         log.debug("upstream session check failed", e);
       }
+      DdlCapture.Setup d = ddl;
+      if ("streaming".equals(phase) && d != null && d.mode() == DdlCapture.Mode.FALLBACK
+          && System.nanoTime() - lastCatalogCheck >= CATALOG_CHECK_NANOS) {
+        lastCatalogCheck = System.nanoTime();
+        try {
+          catalogCheck();
+        } catch (SQLException | RuntimeException e) {
+          log.warn("the catalog check failed ({}); trying again later", e.toString());
+        }
+      }
       // Replica housekeeping needs no upstream connection: outside the session lock, and its failures (a
       // checkpoint that finds the file busy) are no reason to reconnect the session.
       if ("streaming".equals(phase)) {
@@ -289,7 +411,16 @@ public final class Replicator implements AutoCloseable {
           log.debug("replica checkpoint failed", e);
         }
       }
-      sleep(1000);
+      synchronized (wakeLock) {
+        if (!wakeRequested && !closed) {
+          try {
+            wakeLock.wait(1000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
     }
   }
 
@@ -298,12 +429,29 @@ public final class Replicator implements AutoCloseable {
    * copied again from a fresh snapshot while every other table keeps streaming. Any thread; returns at once.
    */
   public ResyncResult requestResync(String replicaName) {
-    throw new UnsupportedOperationException("not yet"); // TODO(issue 3)
+    if (!"streaming".equals(phase)) {
+      return ResyncResult.NOT_STREAMING;
+    }
+    for (StatusTables.Entry e : statusTables.entries()) {
+      if (e.name().replicaName().equals(replicaName)) {
+        if ("unsyncable".equals(e.state())) {
+          return ResyncResult.UNSYNCABLE;
+        }
+        if ("resyncing".equals(e.state()) || resyncs.isQueued(replicaName, e.oid())) {
+          return ResyncResult.ALREADY_RUNNING;
+        }
+        resyncs.request(new Resyncs.Request(e.oid(), null, "requested by an operator", 0));
+        log.info("resync of {} requested by an operator", replicaName);
+        return ResyncResult.ACCEPTED;
+      }
+    }
+    return ResyncResult.UNKNOWN_TABLE;
   }
 
   /** A cheap snapshot for status endpoints. */
   public ReplicatorStatus status() {
     CopyProgress cp = copy;
+    Map<String, long[]> resyncing = resyncs.progress();
     List<ReplicatorStatus.Table> tables = new ArrayList<>();
     for (StatusTables.Entry e : statusTables.entries()) {
       long rows = "unsyncable".equals(e.state()) ? 0 : rowCounts.getOrDefault(e.name().replicaName(), -1L);
@@ -316,12 +464,18 @@ public final class Replicator implements AutoCloseable {
           estimate = t.estimate();
         }
       }
+      long[] rp = resyncing.get(e.name().replicaName());
+      if (rp != null && "resyncing".equals(state)) {
+        rows = rp[0];
+        estimate = rp[1];
+      }
       tables.add(new ReplicatorStatus.Table(e.name().replicaName(), state, e.reason(), rows, estimate));
     }
     ReplicaWriter w = writer;
     return new ReplicatorStatus(phase, w == null ? null : w.watermark().toString(),
         w == null ? null : w.confirmableLsn().toString(), lagBytes.get(), statusTables.schemaVersion(),
-        null, null, config.slot(), config.publication(), lastError, tables);
+        statusTables.schemaFingerprint(), ddl == null ? null : ddl.mode() == DdlCapture.Mode.EVENT_TRIGGERS
+            ? "event-triggers" : "fallback", config.slot(), config.publication(), lastError, tables);
   }
 
   /** Refreshes row counts in status (reads the replica on the caller's thread). */
@@ -355,6 +509,8 @@ public final class Replicator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    resyncs.close();
+    wake();
     synchronized (session) {
       session.close();
     }

@@ -12,19 +12,20 @@ import java.util.Map;
  * thread swaps in a new one when something changes. Row counts are measured apart ({@link #counts}) and kept
  * beside it, so a slow count never overwrites a newer state.
  */
-record StatusTables(List<Entry> entries, long schemaVersion) {
-  static final StatusTables EMPTY = new StatusTables(List.of(), 0);
+record StatusTables(List<Entry> entries, long schemaVersion, String schemaFingerprint) {
+  static final StatusTables EMPTY = new StatusTables(List.of(), 0, null);
 
-  record Entry(TableName name, String state, String reason) {}
+  record Entry(TableName name, int oid, String state, String reason) {}
 
   /** Reads states from the replica (writer thread: uses the writer connection). */
   static StatusTables of(ReplicaStore store) throws SQLException {
     List<Entry> out = new ArrayList<>();
     for (Map.Entry<TableName, ReplicaStore.RecordedTable> e : store.tables().entrySet()) {
-      out.add(new Entry(e.getKey(), e.getValue().state().wireName(), e.getValue().reason()));
+      out.add(new Entry(e.getKey(), e.getValue().spec().oid(), e.getValue().state().wireName(),
+          e.getValue().reason()));
     }
-    long version = Long.parseLong(store.state("schema_version").orElse("0"));
-    return new StatusTables(List.copyOf(out), version);
+    long version = Long.parseLong(store.state(SchemaVersions.STATE_VERSION).orElse("0"));
+    return new StatusTables(List.copyOf(out), version, store.state(SchemaVersions.STATE_FINGERPRINT).orElse(null));
   }
 
   /** Row counts of the synced tables, read on a new reader connection (any thread). */

@@ -44,6 +44,19 @@ final class TableWriter implements AutoCloseable {
     return spec;
   }
 
+  /**
+   * A fault injected by tests (same package) to make one table's changes fail as a bug in viewsync would:
+   * called before each row change with the table's name, it may throw. Null in production.
+   */
+  static volatile java.util.function.Consumer<io.viewsync.core.TableName> faultInjector;
+
+  static void faultHook(io.viewsync.core.TableName table) {
+    java.util.function.Consumer<io.viewsync.core.TableName> f = faultInjector;
+    if (f != null) {
+      f.accept(table);
+    }
+  }
+
   /** Inserts (or replaces) a row; returns its key. */
   Object[] insert(Relation rel, TupleData row) throws SQLException {
     Object[] values = values(rel, row, null);

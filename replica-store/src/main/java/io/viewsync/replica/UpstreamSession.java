@@ -3,6 +3,7 @@ package io.viewsync.replica;
 import io.viewsync.core.Lsn;
 import io.viewsync.core.TableName;
 import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.source.pg.DdlCapture;
 import io.viewsync.core.source.pg.PgCatalog;
 import io.viewsync.core.source.pg.PgConnector;
 import io.viewsync.core.source.pg.PgErrorClassifier;
@@ -29,6 +30,8 @@ final class UpstreamSession implements AutoCloseable {
 
   private final ReplicatorConfig config;
   private Connection conn;
+  private PgCatalog catalog;
+  private Connection catalogConn;
 
   UpstreamSession(ReplicatorConfig config) {
     this.config = config;
@@ -148,7 +151,7 @@ final class UpstreamSession implements AutoCloseable {
       try (Statement s = conn.createStatement();
            ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-               + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+               + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\\_%'"
                + " ORDER BY 1, 2")) {
         while (rs.next()) {
           candidates.add(new TableName(rs.getString(1), rs.getString(2)));
@@ -178,7 +181,87 @@ final class UpstreamSession implements AutoCloseable {
       }
       throw e;
     }
+    try (Statement s = conn.createStatement()) {
+      s.execute("COMMENT ON PUBLICATION " + TableName.quoteIdent(config.publication()) + " IS '" + MANAGED_COMMENT + "'");
+    }
     log.info("created publication {} for {} tables", config.publication(), publish.size());
+  }
+
+  /** Marks a publication viewsync created for every table with a usable key; it keeps it that way. */
+  static final String MANAGED_COMMENT = "managed by viewsync: every table with a usable row key";
+
+  /** Whether viewsync manages the publication's membership (it created it for all syncable tables). */
+  boolean managedPublication() throws SQLException {
+    return config.tables().isEmpty() && MANAGED_COMMENT.equals(one("SELECT obj_description(oid, 'pg_publication')"
+        + " FROM pg_publication WHERE pubname = '" + config.publication().replace("'", "''") + "'"));
+  }
+
+  /** Installs (or finds) the DDL event triggers, or says why schema changes are followed without them. */
+  DdlCapture.Setup setUpDdlCapture() throws SQLException {
+    return DdlCapture.setUp(conn, config.publication(), managedPublication());
+  }
+
+  /** The live catalog on this session's connection (recreated after a reconnect). */
+  PgCatalog catalog() throws SQLException {
+    if (conn == null) {
+      throw new SQLException("the upstream session is not connected", "08003");
+    }
+    if (catalog == null || catalogConn != conn) {
+      catalog = new PgCatalog(conn);
+      catalogConn = conn;
+    }
+    return catalog;
+  }
+
+  /**
+   * Keeps a viewsync-managed publication complete without event triggers: adds the tables that gained a
+   * usable key and drops those that lost it (publishing them would make Postgres reject their UPDATEs).
+   */
+  void maintainPublication() throws SQLException {
+    if (!managedPublication()) {
+      return;
+    }
+    List<TableName> add = new ArrayList<>();
+    try (Statement s = conn.createStatement();
+         ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+             + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\\_%'"
+             + " AND c.oid NOT IN (SELECT prrelid FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid"
+             + " WHERE p.pubname = '" + config.publication().replace("'", "''") + "')")) {
+      while (rs.next()) {
+        add.add(new TableName(rs.getString(1), rs.getString(2)));
+      }
+    }
+    PgCatalog cat = catalog();
+    for (TableName t : add) {
+      if (cat.tableSpec(t).syncable()) {
+        alterPublication("ADD", t);
+      }
+    }
+    List<TableName> drop = new ArrayList<>();
+    try (Statement s = conn.createStatement();
+         ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_publication_rel pr"
+             + " JOIN pg_publication p ON p.oid = pr.prpubid JOIN pg_class c ON c.oid = pr.prrelid"
+             + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE p.pubname = '"
+             + config.publication().replace("'", "''") + "' AND (c.relreplident = 'n'"
+             + " OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))"
+             + " OR (c.relreplident = 'i' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))")) {
+      while (rs.next()) {
+        drop.add(new TableName(rs.getString(1), rs.getString(2)));
+      }
+    }
+    for (TableName t : drop) {
+      alterPublication("DROP", t);
+    }
+  }
+
+  private void alterPublication(String op, TableName t) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("ALTER PUBLICATION " + TableName.quoteIdent(config.publication()) + " " + op + " TABLE " + t.pgQuoted());
+      log.info("publication {}: {} table {}", config.publication(), op.equals("ADD") ? "added" : "dropped", t);
+    } catch (SQLException e) {
+      log.warn("cannot {} table {} in publication {}: {}", op, t, config.publication(), e.getMessage());
+    }
   }
 
   /** A heartbeat in the WAL, so the slot can advance while published tables are idle. */

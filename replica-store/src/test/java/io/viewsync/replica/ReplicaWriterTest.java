@@ -44,8 +44,8 @@ class ReplicaWriterTest {
     store.createTable(DOCS, TableState.SYNCING);
     store.createKeyIndex(DOCS);
     store.commit();
-    writer = new ReplicaWriter(store, List.of(DOCS), Lsn.of(1000), Lsn.of(1010), new ApplyStats(), durable::add,
-        1_000_000, 60_000);
+    writer = new ReplicaWriter(store, Lsn.of(1000), Lsn.of(1010), new ApplyStats(), durable::add,
+        1_000_000, 60_000, ReplicaWriter.Context.NONE);
   }
 
   @AfterEach

@@ -180,4 +180,14 @@ public final class PgCatalog {
     types.put(oid, t);
     return t;
   }
+
+  /** TEMPORARY until the DDL-capture branch lands. */
+  public List<io.viewsync.core.schema.UpstreamTable> publishedSchema(String publication) throws SQLException {
+    throw new UnsupportedOperationException();
+  }
+
+  /** TEMPORARY until the DDL-capture branch lands. */
+  public Optional<io.viewsync.core.schema.UpstreamTable> table(int oid) throws SQLException {
+    throw new UnsupportedOperationException();
+  }
 }
