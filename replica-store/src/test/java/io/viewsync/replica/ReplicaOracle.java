@@ -58,6 +58,18 @@ public final class ReplicaOracle {
     }
     String replicaName = "public".equals(schema) ? table : schema + "." + table;
     TreeMap<String, List<Object>> rep = new TreeMap<>();
+    try (Connection r = DriverManager.getConnection("jdbc:sqlite:" + replicaDir.resolve("replica.db") + "?open_mode=1")) {
+      List<String> replicaColumns = new ArrayList<>();
+      try (Statement s = r.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + q(replicaName) + ")")) {
+        while (rs.next()) {
+          replicaColumns.add(rs.getString("name"));
+        }
+      }
+      List<String> upstreamColumns = cols.stream().map(c -> c[0]).sorted().toList();
+      if (!replicaColumns.stream().sorted().toList().equals(upstreamColumns)) {
+        return List.of(table + ": replica columns " + replicaColumns + ", upstream " + upstreamColumns);
+      }
+    }
     try (Connection r = DriverManager.getConnection("jdbc:sqlite:" + replicaDir.resolve("replica.db") + "?open_mode=1");
          Statement s = r.createStatement();
          ResultSet rs = s.executeQuery("SELECT " + String.join(", ", cols.stream().map(c -> q(c[0])).toList())
@@ -224,7 +236,7 @@ public final class ReplicaOracle {
         + " coalesce(bt.typname, t.typname), coalesce(bt.typcategory, t.typcategory)"
         + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON t.typtype = 'd'"
         + " AND bt.oid = t.typbasetype WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass"
-        + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+        + " AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum")) {
       ps.setString(1, schema);
       ps.setString(2, table);
       try (ResultSet rs = ps.executeQuery()) {
