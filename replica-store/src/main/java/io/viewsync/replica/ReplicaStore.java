@@ -142,27 +142,37 @@ public final class ReplicaStore implements AutoCloseable {
     try (Statement s = writer.createStatement()) {
       if (spec.syncable()) {
         s.execute("DROP TABLE IF EXISTS " + q(name));
-        String rowidKey = rowidKey(spec);
-        String cols = spec.columns().stream()
-            .map(c -> q(c.name()) + " " + c.type().storageClass().name()
-                + (c.name().equals(rowidKey) ? " PRIMARY KEY" : ""))
-            .collect(Collectors.joining(", "));
-        s.execute("CREATE TABLE " + q(name) + " (" + cols + ")");
+        s.execute(createTableSql(name, spec));
       }
     }
     recordSpec(spec, state, spec.unsyncableReason());
   }
 
-  /** The unique index over the row key; built after the initial copy, it is what upserts and deletes use. */
+  /**
+   * The CREATE TABLE statement of a mirror table named {@code table}, laid out for {@code spec}: every column with
+   * its storage class, the {@link #rowidKey} as INTEGER PRIMARY KEY, no other constraint.
+   */
+  static String createTableSql(String table, TableSpec spec) {
+    String rowidKey = rowidKey(spec);
+    String cols = spec.columns().stream()
+        .map(c -> q(c.name()) + " " + c.type().storageClass().name()
+            + (c.name().equals(rowidKey) ? " PRIMARY KEY" : ""))
+        .collect(Collectors.joining(", "));
+    return "CREATE TABLE " + q(table) + " (" + cols + ")";
+  }
+
+  /**
+   * The unique index over the row key (none when the key is the rowid); built after the initial copy, it is what
+   * upserts and deletes use. See {@link ReplicaIndexes#ensureKeyIndex}.
+   */
   public void createKeyIndex(TableSpec spec) throws SQLException {
-    if (rowidKey(spec) != null) {
-      return; // the key is the rowid itself
-    }
-    String name = spec.name().replicaName();
-    try (Statement s = writer.createStatement()) {
-      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + name) + " ON " + q(name) + " ("
-          + spec.keyColumns().stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + ")");
-    }
+    ReplicaIndexes.ensureKeyIndex(writer, spec.name().replicaName(), spec);
+  }
+
+  /** The key index and the mirrored upstream indexes ({@link ReplicaIndexes}), once the table's rows are in. */
+  void createIndexes(TableSpec spec) throws SQLException {
+    createKeyIndex(spec);
+    ReplicaIndexes.syncMirrored(writer, spec);
   }
 
   public void recordSpec(TableSpec spec, TableState state, String reason) throws SQLException {
