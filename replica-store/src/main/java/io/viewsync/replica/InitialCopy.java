@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Copies every syncable table from an exported snapshot into the replica: {@code workers} Postgres
  * connections, each in a REPEATABLE READ transaction on the same snapshot, stream
  * {@code COPY (SELECT …) TO STDOUT (FORMAT binary)} and decode rows in parallel; the calling thread, the
- * replica's single writer, inserts them. Key indexes are built after the copy. Memory stays bounded: rows
- * travel in small batches through a bounded queue.
+ * replica's single writer, inserts them. Key and mirrored indexes are built after the copy. Memory stays
+ * bounded: rows travel in small batches through a bounded queue.
  *
  * <p>Runs on the calling thread (plus its own reader threads); not reusable.
  */
@@ -147,9 +147,9 @@ final class InitialCopy {
       }
       long rowsDone = progress.elapsedMillis();
       for (TableSpec t : syncable) {
-        store.createKeyIndex(t);
+        store.createIndexes(t);
       }
-      log.info("initial copy done in {} ms (rows {} ms, key indexes {} ms): {}", progress.elapsedMillis(), rowsDone,
+      log.info("initial copy done in {} ms (rows {} ms, indexes {} ms): {}", progress.elapsedMillis(), rowsDone,
           progress.elapsedMillis() - rowsDone, progress.summary());
     } finally {
       pool.shutdownNow();

@@ -175,14 +175,17 @@ public final class ReplicaStore implements AutoCloseable {
     try (Statement s = writer.createStatement()) {
       if (spec.syncable()) {
         s.execute("DROP TABLE IF EXISTS " + q(name));
-        s.execute(createTableSql(spec, name));
+        s.execute(createTableSql(name, spec));
       }
     }
     recordSpec(spec, state, spec.unsyncableReason());
   }
 
-  /** The CREATE TABLE statement for a syncable spec's replica table under the name {@code table}. */
-  static String createTableSql(TableSpec spec, String table) {
+  /**
+   * The CREATE TABLE statement of a mirror table named {@code table}, laid out for {@code spec}: every column with
+   * its storage class, the {@link #rowidKey} as INTEGER PRIMARY KEY, no other constraint.
+   */
+  static String createTableSql(String table, TableSpec spec) {
     String rowidKey = rowidKey(spec);
     String cols = spec.columns().stream()
         .map(c -> q(c.name()) + " " + c.type().storageClass().name()
@@ -191,23 +194,18 @@ public final class ReplicaStore implements AutoCloseable {
     return "CREATE TABLE " + q(table) + " (" + cols + ")";
   }
 
-  /** The CREATE UNIQUE INDEX statement for the row key of {@code table}, or null when the key is the rowid. */
-  static String keyIndexSql(TableSpec spec, String table) {
-    if (rowidKey(spec) != null) {
-      return null;
-    }
-    return "CREATE UNIQUE INDEX IF NOT EXISTS " + q("_viewsync_key_" + table) + " ON " + q(table) + " ("
-        + spec.keyColumns().stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + ")";
+  /**
+   * The unique index over the row key (none when the key is the rowid); built after the initial copy, it is what
+   * upserts and deletes use. See {@link ReplicaIndexes#ensureKeyIndex}.
+   */
+  public void createKeyIndex(TableSpec spec) throws SQLException {
+    ReplicaIndexes.ensureKeyIndex(writer, spec.name().replicaName(), spec);
   }
 
-  /** The unique index over the row key; built after the initial copy, it is what upserts and deletes use. */
-  public void createKeyIndex(TableSpec spec) throws SQLException {
-    if (rowidKey(spec) != null) {
-      return; // the key is the rowid itself
-    }
-    try (Statement s = writer.createStatement()) {
-      s.execute(keyIndexSql(spec, spec.name().replicaName()));
-    }
+  /** The key index and the mirrored upstream indexes ({@link ReplicaIndexes}), once the table's rows are in. */
+  void createIndexes(TableSpec spec) throws SQLException {
+    createKeyIndex(spec);
+    ReplicaIndexes.syncMirrored(writer, spec);
   }
 
   public void recordSpec(TableSpec spec, TableState state, String reason) throws SQLException {

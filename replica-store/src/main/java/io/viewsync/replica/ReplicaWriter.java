@@ -461,7 +461,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
           forceResync = o.resyncReason();
         } else if (rewrite) {
           forceResync = "the table was rewritten (e.g. ALTER COLUMN … TYPE … USING, or a volatile default)";
-        } else if (o.rebuilt()) {
+        } else if (o.resetsRows()) {
           TableWriter w = new TableWriter(store.writer(), to);
           logAt(w, version, new Object[0], OP_RESET);
           w.close();
@@ -497,7 +497,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       ctx.resyncs().cancel(oid);
       clearBuffer(oid);
     }
-    applier.drop(t.spec().name());
+    applier.drop(t.spec());
     reload(oid, null);
     log.info("table {} removed from the replica (dropped upstream or no longer published)", t.spec().name());
   }
@@ -784,15 +784,13 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     Savepoint sp = store.writer().setSavepoint();
     int replayed = 0;
     try {
-      applier.drop(t.spec().name());
-      if (!spec.name().equals(t.spec().name())) {
-        applier.drop(spec.name());
-      }
+      applier.drop(t.spec());
+      new ReplicaTables(store.writer()).makeRoom(spec.name().replicaName(), spec.oid());
       try (var s = store.writer().createStatement()) {
         s.execute("ALTER TABLE " + ReplicaStore.q(j.shadow) + " RENAME TO " + ReplicaStore.q(spec.name().replicaName()));
       }
       store.recordSpec(spec, TableState.SYNCING, null);
-      applier.mirrorIndexes(spec);
+      ReplicaIndexes.syncMirrored(store.writer(), spec);
       tables.put(j.oid, new ReplicaStore.RecordedTable(spec, TableState.SYNCING, null));
       TableWriter w = new TableWriter(store.writer(), spec);
       writers.put(j.oid, w);

@@ -130,12 +130,10 @@ final class ResyncCopy implements Runnable {
       try {
         try (Statement s = side.createStatement()) {
           s.execute("DROP TABLE IF EXISTS " + ReplicaStore.q(shadow));
-          s.execute(ReplicaStore.createTableSql(spec, shadow));
-          String keyIndex = ReplicaStore.keyIndexSql(spec, shadow);
-          if (keyIndex != null) {
-            s.execute(keyIndex); // before the rows: the inserts keep it current chunk by chunk
-          }
+          s.execute(ReplicaStore.createTableSql(shadow, spec));
         }
+        // Before the rows: the inserts keep it current chunk by chunk, and the swap finds it ready.
+        ReplicaIndexes.ensureKeyIndex(side, shadow, spec);
         side.commit();
       } finally {
         gate.unlock();
