@@ -32,6 +32,11 @@ final class EmbeddedHttp implements AutoCloseable {
     channel.pipeline().remove(HttpObjectAggregator.class);
   }
 
+  /** A channel with {@code router} alone: for routing tests with their own routes. */
+  EmbeddedHttp(HttpRouter router) {
+    channel = new EmbeddedChannel(router);
+  }
+
   static FullHttpRequest request(HttpMethod method, String uri) {
     FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
     request.headers().set(HttpHeaderNames.HOST, "localhost");
