@@ -93,6 +93,8 @@ class ServeIT {
       assertThat(status.get("watermark").asText()).contains("/");
       assertThat(status.get("lagBytes").asLong()).isGreaterThanOrEqualTo(0);
       assertThat(status.get("schemaVersion").asLong()).isEqualTo(1);
+      assertThat(status.has("schemaFingerprint")).as("present, null until known").isTrue();
+      assertThat(status.has("ddlMode")).as("present, null until known").isTrue();
       assertThat(status.get("tables").toString()).contains("\"state\":\"syncing\"");
     } finally {
       p.destroy();
