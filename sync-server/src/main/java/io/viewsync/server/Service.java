@@ -60,7 +60,7 @@ public final class Service implements ServiceLauncher {
         replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
             new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),
-                config.adminToken()))) {
+                ReplicatorResyncer.of(replicator), config.adminToken()))) {
           http.start();
           log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
           int code = stop.get();

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,12 +50,54 @@ class ServeIT {
   }
 
   private static HttpResponse<String> get(int port, String path) {
+    return get(port, path, null);
+  }
+
+  private static HttpResponse<String> get(int port, String path, String adminToken) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+      if (adminToken != null) {
+        request.header("Authorization", "Bearer " + adminToken);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       return null;
     }
+  }
+
+  /** What a run of the CLI printed. */
+  private record CliRun(int exit, String out) {}
+
+  /** Runs {@code viewsync ARGS} from the jar, as an operator would, with VIEWSYNC_* taken from {@code env} only. */
+  private static CliRun cli(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("viewsync.jar")));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("VIEWSYNC_"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new CliRun(p.exitValue(), out);
+  }
+
+  /** {@code state/rows} of a table in status, e.g. {@code syncing/501}; null when status does not answer. */
+  private static String tableState(int port, String adminToken, String table) {
+    HttpResponse<String> r = get(port, "/admin/status", adminToken);
+    if (r == null || r.statusCode() != 200) {
+      return null;
+    }
+    try {
+      for (JsonNode t : JSON.readTree(r.body()).get("tables")) {
+        if (t.get("name").asText().equals(table)) {
+          return t.get("state").asText() + "/" + t.get("rows").asLong();
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
   }
 
   private static String url(TestDatabase db) {
@@ -93,6 +136,8 @@ class ServeIT {
       assertThat(status.get("watermark").asText()).contains("/");
       assertThat(status.get("lagBytes").asLong()).isGreaterThanOrEqualTo(0);
       assertThat(status.get("schemaVersion").asLong()).isEqualTo(1);
+      assertThat(status.has("schemaFingerprint")).as("present, null until known").isTrue();
+      assertThat(status.has("ddlMode")).as("present, null until known").isTrue();
       assertThat(status.get("tables").toString()).contains("\"state\":\"syncing\"");
     } finally {
       p.destroy();
@@ -166,6 +211,49 @@ class ServeIT {
       assertThat(sawProgress).as("status showed copy progress with the table's row estimate").isTrue();
       assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
       assertThat(log(dir)).contains("initial copy done").contains("bulk 400000/400000");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void anOperatorResyncsOneTableWithTheCliWhileTheOthersKeepStreaming(TestDatabase db, @TempDir Path tmp)
+      throws Exception {
+    db.execute("CREATE TABLE ticket (id int PRIMARY KEY, title text)", "CREATE TABLE tag (id int PRIMARY KEY)",
+        "CREATE TABLE nokey (a int)", "INSERT INTO ticket SELECT g, 'ticket ' || g FROM generate_series(1, 2000) g");
+    int port = freePort();
+    Path dir = tmp.resolve("replica");
+    Process p = serve(dir, port, "--upstream", url(db), "--slot", "serve_it_resync",
+        "--publication", "resync_pub", "--tables", "ticket,tag,nokey", "--admin-token", "it-token");
+    Map<String, String> env = Map.of("VIEWSYNC_PORT", String.valueOf(port), "VIEWSYNC_ADMIN_TOKEN", "it-token");
+    try {
+      assertThat(ReplicaOracle.await(60_000, () -> {
+        HttpResponse<String> r = get(port, "/readyz");
+        return r != null && r.statusCode() == 200;
+      })).as("ready; log:%n%s", log(dir)).isTrue();
+
+      CliRun noToken = cli(Map.of("VIEWSYNC_PORT", String.valueOf(port)), "resync", "ticket");
+      assertThat(noToken.exit()).as(noToken.out()).isEqualTo(1);
+      assertThat(noToken.out()).contains("VIEWSYNC_ADMIN_TOKEN");
+
+      CliRun unknown = cli(env, "resync", "nope");
+      assertThat(unknown.exit()).as(unknown.out()).isEqualTo(1);
+      assertThat(unknown.out()).contains("no table nope");
+
+      CliRun keyless = cli(env, "resync", "nokey"); // unsyncable, or not in the replica at all
+      assertThat(keyless.exit()).as(keyless.out()).isEqualTo(1);
+      assertThat(keyless.out()).contains("nokey");
+
+      CliRun accepted = cli(env, "resync", "ticket");
+      assertThat(accepted.exit()).as("%s; log:%n%s", accepted.out(), log(dir)).isZero();
+      assertThat(accepted.out()).startsWith("resync of ticket accepted");
+      db.execute("INSERT INTO ticket VALUES (2001, 'during the resync')", "INSERT INTO tag VALUES (1)");
+
+      assertThat(ReplicaOracle.await(60_000, () -> "syncing/2001".equals(tableState(port, "it-token", "ticket"))
+          && "syncing/1".equals(tableState(port, "it-token", "tag"))))
+          .as("the resynced table and the other one end current; status %s; log:%n%s",
+              get(port, "/admin/status", "it-token").body(), log(dir)).isTrue();
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -8,8 +8,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Entry point of the {@code viewsync} executable. Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration
- * error.
+ * Entry point of the {@code viewsync} executable. Exit codes: 0 ok, 1 runtime failure (or a request the service
+ * refused), 2 usage or configuration error, 3 the service cannot be reached (commands that talk to it).
  *
  * <p>{@link #run} takes the environment and the service launcher as arguments so tests can drive the whole CLI
  * without touching the process environment or starting anything.
@@ -32,7 +32,8 @@ public final class Main {
   static CommandLine commandLine(Map<String, String> env, ServiceLauncher launcher) {
     FailureHandler failures = new FailureHandler(env);
     CommandLine cmd = new CommandLine(new ViewsyncCommand())
-        .addSubcommand(new ServeCommand(launcher));
+        .addSubcommand(new ServeCommand(launcher))
+        .addSubcommand(new ResyncCommand(env));
     // After the subcommands are added: these settings are copied down the command tree at this moment.
     return cmd
         .setDefaultValueProvider(new EnvDefaults(env))

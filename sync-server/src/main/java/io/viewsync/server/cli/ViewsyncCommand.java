@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "viewsync", mixinStandardHelpOptions = true, versionProvider = ViewsyncCommand.Version.class,
     description = "Keeps browser clients in sync with a PostgreSQL database.",
     footer = {"", "Every option can also be set by the environment variable named in its description.",
-        "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error."})
+        "Exit codes: 0 ok, 1 runtime failure or refused request,",
+        "2 usage or configuration error, 3 the service cannot be reached."})
 final class ViewsyncCommand {
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

@@ -63,7 +63,12 @@ public final class AdminAuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   static boolean isAdminPath(FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
+    String path;
+    try {
+      path = new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) {
+      return true; // broken percent-encoding: fail closed; with the token, the router answers 400
+    }
     return path.equals("/admin") || path.startsWith("/admin/");
   }
 

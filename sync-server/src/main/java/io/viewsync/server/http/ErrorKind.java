@@ -13,7 +13,11 @@ public enum ErrorKind {
   UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED),
   NOT_FOUND(HttpResponseStatus.NOT_FOUND),
   METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
-  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+  /** The request is valid but the resource's state refuses it (e.g. resyncing an unsyncable table). */
+  CONFLICT(HttpResponseStatus.CONFLICT),
+  /** The service cannot do it right now (e.g. replication not streaming); the same request may work later. */
+  UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE);
 
   private final HttpResponseStatus status;
 

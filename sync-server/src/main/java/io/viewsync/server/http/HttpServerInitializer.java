@@ -24,12 +24,18 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
   private final AdminAuthHandler adminAuth;
   private final HttpRouter router;
 
-  public HttpServerInitializer(StatusProvider status, Optional<String> adminToken) {
+  /**
+   * @param status     answers {@code /readyz} and {@code /admin/status}
+   * @param resyncer   starts per-table resyncs for {@code POST /admin/tables/{name}/resync}
+   * @param adminToken bearer token for {@code /admin/*}; empty leaves them open (see {@link AdminAuthHandler})
+   */
+  public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken) {
     this.adminAuth = new AdminAuthHandler(adminToken);
     this.router = HttpRouter.builder()
         .get("/healthz", new HealthzEndpoint())
         .get("/readyz", new ReadyzEndpoint(status))
         .get("/admin/status", new AdminStatusEndpoint(status))
+        .post(AdminResyncEndpoint.PATH, new AdminResyncEndpoint(resyncer))
         .build();
   }
 

@@ -49,9 +49,22 @@ public final class JsonResponses {
 
   /** {@code {"error": kind, "message": message}} with the kind's status. */
   public static FullHttpResponse error(ErrorKind kind, String message) {
-    Map<String, String> body = new LinkedHashMap<>();
+    return error(kind, message, Map.of());
+  }
+
+  /**
+   * {@code {"error": kind, "message": message, ...details}} with the kind's status: an error that also carries the
+   * fields of the endpoint's normal answer (e.g. the table a request was about), so clients read both alike.
+   */
+  public static FullHttpResponse error(ErrorKind kind, String message, Map<String, ?> details) {
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", kind.wireName());
     body.put("message", message);
+    details.forEach((k, v) -> {
+      if (body.putIfAbsent(k, v) != null) {
+        throw new IllegalArgumentException("error details must not replace \"" + k + "\"");
+      }
+    });
     return json(kind.status(), body);
   }
 

@@ -72,4 +72,12 @@ class AdminAuthHandlerTest {
     assertThat(new AdminAuthHandler(Optional.empty()).enforcing()).isFalse();
     assertThat(new AdminAuthHandler(Optional.of("t")).enforcing()).isTrue();
   }
+
+  @Test
+  void anAdminPathWithBrokenEncodingStillNeedsTheToken() {
+    assertThat(getWith("/admin/tables/%ZZ/resync", null).status()).isEqualTo(401);
+    assertThat(getWith("/%61dmin/status", null).status()).as("an encoded admin path is an admin path")
+        .isEqualTo(401);
+    assertThat(getWith("/admin/tables/%ZZ/resync", "Bearer s3cret-token").status()).isEqualTo(400);
+  }
 }

@@ -3,6 +3,7 @@ package io.viewsync.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.viewsync.replica.ReplicatorStatus;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,38 @@ class AdminStatusEndpointTest {
       assertThat(r.json().get("error").asText()).isEqualTo("internal");
       assertThat(r.body()).doesNotContain("boom");
       assertThat(http.channel.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void theReplicatorsStatusShowsSchemaVersionFingerprintAndDdlMode() {
+    EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
+    status.status = new ReplicatorStatus("streaming", "0/1A2B3C", "0/1A2B00", 0, 4, "9f2c1e", "track", "viewsync",
+        "viewsync", null, List.of(new ReplicatorStatus.Table("issues", "resyncing", null, 10, 500)));
+    try (EmbeddedHttp http = new EmbeddedHttp(status, Optional.empty())) {
+      JsonNode json = http.get("/admin/status").json();
+
+      assertThat(json.get("schemaVersion").asLong()).isEqualTo(4);
+      assertThat(json.get("schemaFingerprint").asText()).isEqualTo("9f2c1e");
+      assertThat(json.get("ddlMode").asText()).isEqualTo("track");
+      assertThat(json.get("tables").get(0).get("state").asText()).isEqualTo("resyncing");
+      assertThat(json.get("tables").get(0).get("estimate").asLong()).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void unknownStatusFieldsAreJsonNullNotMissing() {
+    EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
+    status.status = new ReplicatorStatus("starting", null, null, -1, 0, null, null, "viewsync", "viewsync", null,
+        List.of());
+    try (EmbeddedHttp http = new EmbeddedHttp(status, Optional.empty())) {
+      JsonNode json = http.get("/admin/status").json();
+
+      for (String field : List.of("watermark", "schemaFingerprint", "ddlMode", "lastError")) {
+        assertThat(json.has(field)).as(field).isTrue();
+        assertThat(json.get(field).isNull()).as(field).isTrue();
+      }
+      assertThat(json.get("schemaVersion").asLong()).isZero();
     }
   }
 }

@@ -11,10 +11,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.viewsync.replica.ResyncResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test harness: the real HTTP pipeline of {@link HttpServerInitializer} minus the byte codec, on an
@@ -27,9 +32,18 @@ final class EmbeddedHttp implements AutoCloseable {
   final EmbeddedChannel channel;
 
   EmbeddedHttp(StatusProvider status, Optional<String> adminToken) {
-    channel = new EmbeddedChannel(new HttpServerInitializer(status, adminToken));
+    this(status, new FakeResyncer(), adminToken);
+  }
+
+  EmbeddedHttp(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken) {
+    channel = new EmbeddedChannel(new HttpServerInitializer(status, resyncer, adminToken));
     channel.pipeline().remove(HttpServerCodec.class);
     channel.pipeline().remove(HttpObjectAggregator.class);
+  }
+
+  /** A channel with {@code router} alone: for routing tests with their own routes. */
+  EmbeddedHttp(HttpRouter router) {
+    channel = new EmbeddedChannel(router);
   }
 
   static FullHttpRequest request(HttpMethod method, String uri) {
@@ -98,4 +112,19 @@ final class EmbeddedHttp implements AutoCloseable {
   }
 
   record Snapshot(String watermark, long lagBytes, long schemaVersion) {}
+
+  /**
+   * A resyncer that answers what tests put in {@link #answers} ({@code unknown-table} for other names) and records
+   * the names it was asked for.
+   */
+  static class FakeResyncer implements TableResyncer {
+    final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    final List<String> requested = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Answer requestResync(String table) {
+      requested.add(table);
+      return answers.getOrDefault(table, Answer.of(ResyncResult.UNKNOWN_TABLE));
+    }
+  }
 }

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 /** The whole pipeline from raw bytes to raw bytes, still without sockets. */
 class HttpServerInitializerTest {
 
+  private static EmbeddedChannel newChannel() {
+    return new EmbeddedChannel(new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), new EmbeddedHttp.FakeResyncer(),
+        Optional.empty()));
+  }
+
   private static String exchange(EmbeddedChannel ch, String request) {
     ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
     StringBuilder out = new StringBuilder();
@@ -24,7 +29,7 @@ class HttpServerInitializerTest {
 
   @Test
   void twoRequestsOnOneKeepAliveConnectionAreBothAnswered() {
-    EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()));
+    EmbeddedChannel ch = newChannel();
 
     String first = exchange(ch, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     String second = exchange(ch, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -37,7 +42,7 @@ class HttpServerInitializerTest {
 
   @Test
   void anHttp10RequestWithoutKeepAliveIsAnsweredThenClosed() {
-    EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()));
+    EmbeddedChannel ch = newChannel();
 
     String response = exchange(ch, "GET /healthz HTTP/1.0\r\n\r\n");
 
@@ -48,7 +53,7 @@ class HttpServerInitializerTest {
 
   @Test
   void anHttp10KeepAliveRequestGetsKeepAliveBack() {
-    EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()));
+    EmbeddedChannel ch = newChannel();
 
     String response = exchange(ch, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
 
@@ -59,7 +64,7 @@ class HttpServerInitializerTest {
 
   @Test
   void aBodyOverTheLimitIsRefusedWith413() {
-    EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()));
+    EmbeddedChannel ch = newChannel();
 
     String response = exchange(ch, "POST /admin/status HTTP/1.1\r\nHost: x\r\nContent-Length: "
         + (HttpServerInitializer.MAX_REQUEST_BYTES + 1) + "\r\n\r\n");

@@ -20,7 +20,8 @@ class HttpServerTest {
     EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
     status.ready = false;
     status.reason = "copying";
-    try (HttpServer server = new HttpServer("127.0.0.1", 0, new HttpServerInitializer(status, Optional.empty()))) {
+    try (HttpServer server = new HttpServer("127.0.0.1", 0,
+        new HttpServerInitializer(status, new EmbeddedHttp.FakeResyncer(), Optional.empty()))) {
       server.start();
       assertThat(server.port()).isPositive();
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,13 +40,15 @@ class HttpServerTest {
     }
   }
 
+  private static HttpServerInitializer initializer() {
+    return new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), new EmbeddedHttp.FakeResyncer(), Optional.empty());
+  }
+
   @Test
   void aPortInUseIsReportedWithTheAddress() throws Exception {
-    try (HttpServer first = new HttpServer("127.0.0.1", 0,
-        new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()))) {
+    try (HttpServer first = new HttpServer("127.0.0.1", 0, initializer())) {
       first.start();
-      HttpServer second = new HttpServer("127.0.0.1", first.port(),
-          new HttpServerInitializer(new EmbeddedHttp.FakeStatus(), Optional.empty()));
+      HttpServer second = new HttpServer("127.0.0.1", first.port(), initializer());
 
       assertThatThrownBy(second::start)
           .isInstanceOf(IOException.class)
