@@ -582,9 +582,12 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       Optional<ColumnSpec> old = spec.column(c.name());
       if (i == renamedAt) {
         ColumnSpec o = spec.columns().get(i);
-        int attnum = o.attnum() != 0 ? o.attnum() : -1000 - i;
-        cols.add(new ColumnSpec(c.name(), o.type(), o.declaredType(), o.notNull(), attnum, o.defaultExpr()));
+        cols.add(new ColumnSpec(c.name(), o.type(), o.declaredType(), o.notNull(), o.attnum(), o.defaultExpr()));
         what.add("column " + o.name() + " renamed to " + c.name());
+        if (o.attnum() == 0) {
+          // A spec recorded before attnums were tracked: the applier would see a drop and an add.
+          resync = "column " + o.name() + " was renamed to " + c.name();
+        }
       } else if (old.isPresent() && sameType(old.get(), c.typeOid())) {
         cols.add(old.get());
       } else {
