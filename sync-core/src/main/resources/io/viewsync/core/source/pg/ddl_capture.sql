@@ -103,32 +103,39 @@ BEGIN
     -- it is published (a published table without a usable replica identity makes them fail upstream). Tables
     -- the command touched may be added; any table of the publication may be dropped, because a command can take
     -- a table's identity away without naming the table (DROP INDEX of its replica identity index).
+    -- pg_publication_tables rather than pg_publication_namespace (PostgreSQL 15+) for TABLES IN SCHEMA.
     FOR rel IN
-      SELECT p.pubname, c.oid, n.nspname, c.relname, c.oid = ANY (touched) AS touched, x.in_rel, x.in_schema,
-             (NOT (pp.pubupdate OR pp.pubdelete)
+      WITH managed AS (
+        SELECT pp.oid AS pubid, pp.pubname, pp.pubupdate OR pp.pubdelete AS needs_identity
+          FROM _viewsync.publications p JOIN pg_publication pp ON pp.pubname = p.pubname
+         WHERE p.managed AND NOT pp.puballtables),
+      published AS MATERIALIZED (
+        SELECT pt.pubname, c.oid
+          FROM pg_publication_tables pt
+          JOIN pg_namespace n ON n.nspname = pt.schemaname
+          JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename
+         WHERE pt.pubname IN (SELECT m.pubname FROM managed m))
+      SELECT m.pubname, c.oid, n.nspname, c.relname, c.oid = ANY (touched) AS touched,
+             EXISTS (SELECT FROM pg_publication_rel r WHERE r.prpubid = m.pubid AND r.prrelid = c.oid) AS in_rel,
+             EXISTS (SELECT FROM published x WHERE x.pubname = m.pubname AND x.oid = c.oid) AS in_pub,
+             (NOT m.needs_identity
                OR c.relreplident = 'f'
                OR (c.relreplident = 'd' AND EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
                OR (c.relreplident = 'i' AND EXISTS (SELECT FROM pg_index i
                                                      WHERE i.indrelid = c.oid AND i.indisreplident)))
                AS publishable
-        FROM _viewsync.publications p
-        JOIN pg_publication pp ON pp.pubname = p.pubname
+        FROM managed m
         CROSS JOIN LATERAL (SELECT unnest(touched)
-                            UNION SELECT r.prrelid FROM pg_publication_rel r WHERE r.prpubid = pp.oid) AS t(oid)
+                            UNION SELECT r.prrelid FROM pg_publication_rel r WHERE r.prpubid = m.pubid) AS t(oid)
         JOIN pg_class c ON c.oid = t.oid
         JOIN pg_namespace n ON n.oid = c.relnamespace
-        CROSS JOIN LATERAL (SELECT
-            EXISTS (SELECT FROM pg_publication_rel r WHERE r.prpubid = pp.oid AND r.prrelid = c.oid) AS in_rel,
-            EXISTS (SELECT FROM pg_publication_namespace s WHERE s.pnpubid = pp.oid AND s.pnnspid = c.relnamespace)
-              AS in_schema) x
-       WHERE p.managed AND NOT pp.puballtables
-         AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence = 'p'
+       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence = 'p'
          AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\_%'
        ORDER BY 1, 2
     LOOP
       BEGIN
         PERFORM set_config('viewsync.in_trigger', 'on', true);
-        IF rel.publishable AND rel.touched AND NOT rel.in_rel AND NOT rel.in_schema THEN
+        IF rel.publishable AND rel.touched AND NOT rel.in_rel AND NOT rel.in_pub THEN
           EXECUTE format('ALTER PUBLICATION %I ADD TABLE %I.%I', rel.pubname, rel.nspname, rel.relname);
         ELSIF rel.in_rel AND NOT rel.publishable THEN
           EXECUTE format('ALTER PUBLICATION %I DROP TABLE %I.%I', rel.pubname, rel.nspname, rel.relname);

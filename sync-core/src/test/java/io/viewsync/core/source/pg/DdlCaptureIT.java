@@ -219,6 +219,16 @@ class DdlCaptureIT {
 
       execute(c, "ALTER TABLE nokey ADD COLUMN id serial PRIMARY KEY");
       assertThat(published(c, MANAGED)).contains("public.nokey");
+
+      // A schema the publication covers as a whole: its tables are published already, nothing to add.
+      execute(c, "CREATE SCHEMA covered", "ALTER PUBLICATION " + MANAGED + " ADD TABLES IN SCHEMA covered");
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE covered.t (id int PRIMARY KEY)");
+        assertThat((Object) s.getWarnings()).as("no warning").isNull();
+      }
+      assertThat(published(c, MANAGED)).contains("covered.t");
+      assertThat(strings(c, "SELECT count(*) FROM pg_publication_rel WHERE prrelid = 'covered.t'::regclass"))
+          .containsExactly("0");
     }
   }
 
