@@ -37,6 +37,15 @@ import java.util.List;
  * index), and dropped from it when Postgres would reject them (so that losing a primary key never breaks
  * upstream writes). Partitions, unlogged and temporary tables and system schemas are left alone.
  *
+ * <p><b>How far a snapshot can be trusted.</b> The tables a command names (by oid in its commands) are described
+ * exactly: the DDL keeps them locked until it commits. Other tables are described as the trigger's statement saw
+ * them, so a concurrent transaction's DDL on another table that commits first, and whose message therefore comes
+ * first in the stream, can be missing from this snapshot. A consumer takes a table's spec from the latest message
+ * that names it, and reads changes to unnamed tables (commands with oid 0: a dropped index, whose table is gone
+ * from the catalog by then, {@code ALTER PUBLICATION ... DROP TABLE}, schema-wide commands) with that in mind.
+ * Serializing capture with a lock would close the gap but could deadlock and fail a migration, which this must
+ * never do.
+ *
  * <p>The trigger functions never fail a user's DDL (every error becomes a WARNING and a missed message), do
  * nothing unless {@code wal_level = logical}, and run as the installing superuser with a fixed search_path. The
  * SQL is in {@code ddl_capture.sql} and {@code schema_snapshot.sql} beside this class; {@link #installScript}
@@ -216,8 +225,8 @@ public final class DdlCapture {
     String effect = " Until then schema changes are seen only through pgoutput's Relation messages: columns and"
         + " types, no defaults, indexes or table rewrites, and only with a table's next row change.";
     String install = " To capture DDL, a superuser runs once, in database " + db + ", the SQL of"
-        + " DdlCapture.installScript(\"" + publication + "\", " + managed + ") (docs/operations.md, DDL capture);"
-        + " viewsync itself then needs no superuser.";
+        + " DdlCapture.installScript(\"" + publication + "\", " + managed + "); viewsync itself then needs no"
+        + " superuser.";
     if (enabled < TRIGGERS.size()) {
       return new Setup(Mode.FALLBACK, "role " + role + " is not a superuser, and viewsync's event triggers are not"
           + " installed (enabled) in database " + db + " (" + enabled + " of " + TRIGGERS.size() + " found)."
