@@ -133,7 +133,8 @@ public final class DdlCapture {
    * functions and re-registers the publication.
    */
   public static String installScript(String publication, boolean managed) {
-    return "-- viewsync DDL capture for publication " + publication + (managed ? " (managed)" : "")
+    // The name goes into a comment line too: no line break may end the comment early.
+    return "-- viewsync DDL capture for publication " + publication.replaceAll("[\\r\\n]", " ") + (managed ? " (managed)" : "")
         + ". Run as a superuser in the publication's database; safe to run again.\n"
         + "BEGIN;\n\n" + String.join(";\n\n", installStatements(publication, managed)) + ";\n\nCOMMIT;\n";
   }

@@ -31,6 +31,7 @@ class DdlCaptureTest {
         .contains("CREATE EVENT TRIGGER viewsync_table_rewrite ON table_rewrite")
         .endsWith("\nCOMMIT;\n");
     assertThat(DdlCapture.installScript("p", false)).contains("VALUES ('p', false)").doesNotContain("(managed)");
+    assertThat(DdlCapture.installScript("a\nDROP TABLE x; --", false)).startsWith("-- viewsync DDL capture for publication a DROP TABLE x; --.");
   }
 
   @Test
