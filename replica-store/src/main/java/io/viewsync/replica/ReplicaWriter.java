@@ -389,7 +389,12 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
 
   // ---------------------------------------------------------------- schema changes
 
-  /** Applies a DDL snapshot where it stands in its transaction. */
+  /**
+   * Applies a DDL snapshot where it stands in its transaction. Only the tables its commands name are described
+   * exactly: another transaction's DDL that committed first may be missing from the rest of the snapshot, so
+   * those are left alone, except that a command naming no table (DROP INDEX, ALTER PUBLICATION … DROP TABLE)
+   * lets index lists follow and, for a publication change, tables leave.
+   */
   private void applySnapshot(SchemaSnapshot snapshot) throws SQLException {
     Map<Integer, UpstreamTable> target = new HashMap<>();
     for (UpstreamTable t : snapshot.tables()) {
@@ -398,20 +403,47 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       }
     }
     Set<Integer> created = new HashSet<>();
+    Set<Integer> touched = new java.util.LinkedHashSet<>();
+    boolean unnamed = false;
+    boolean publicationChange = false;
     for (SchemaSnapshot.Command c : snapshot.commands()) {
-      if ("CREATE TABLE".equals(c.tag()) && c.tableOid() != 0) {
-        created.add(c.tableOid());
+      if (c.tableOid() != 0) {
+        touched.add(c.tableOid());
+        if ("CREATE TABLE".equals(c.tag())) {
+          created.add(c.tableOid());
+        }
+      } else {
+        unnamed = true;
+        publicationChange |= c.tag().contains("PUBLICATION");
       }
     }
     boolean changed = false;
-    for (int oid : new ArrayList<>(tables.keySet())) {
-      if (!target.containsKey(oid)) {
+    for (int oid : touched) {
+      UpstreamTable t = target.get(oid);
+      if (t != null) {
+        changed |= follow(t, created.contains(oid), null);
+      } else if (tables.containsKey(oid)) {
         dropTable(oid);
         changed = true;
       }
     }
-    for (UpstreamTable t : target.values()) {
-      changed |= follow(t, created.contains(t.spec().oid()), null);
+    if (unnamed) {
+      for (UpstreamTable t : target.values()) {
+        ReplicaStore.RecordedTable cur = tables.get(t.spec().oid());
+        if (cur != null && !touched.contains(t.spec().oid()) && !cur.spec().indexes().equals(t.spec().indexes())
+            && cur.spec().equals(new TableSpec(t.spec().name(), t.spec().oid(), t.spec().columns(), t.spec().keyColumns(),
+                t.spec().keySource(), t.spec().unsyncableReason(), cur.spec().indexes()))) {
+          changed |= follow(t, false, null);
+        }
+      }
+      if (publicationChange) {
+        for (int oid : new ArrayList<>(tables.keySet())) {
+          if (!target.containsKey(oid) && !touched.contains(oid)) {
+            dropTable(oid);
+            changed = true;
+          }
+        }
+      }
     }
     if (changed) {
       routes.clear();

@@ -11,25 +11,23 @@ import java.util.Set;
  */
 public final class KeyChooser {
 
-  /** A unique index of the table as the catalog describes it. */
-  public record UniqueIndex(String name, List<String> columns, boolean primary, boolean replicaIdentity,
-      boolean partial, boolean hasExpressions) {}
-
   /** The chosen key, with a word on where it came from. */
   public record Key(List<String> columns, String source) {}
 
   private KeyChooser() {}
 
   /**
+   * @param allIndexes the table's valid indexes; only the unique ones are considered
    * @param replicaIdentity pg_class.relreplident: 'd' default, 'n' nothing, 'f' full, 'i' index
    * @return the key, or empty with {@code why} filled in
    */
-  public static Optional<Key> choose(List<UniqueIndex> indexes, Set<String> notNullColumns, char replicaIdentity,
+  public static Optional<Key> choose(List<IndexSpec> allIndexes, Set<String> notNullColumns, char replicaIdentity,
       StringBuilder why) {
-    Optional<UniqueIndex> pk = indexes.stream().filter(UniqueIndex::primary).findFirst();
-    Optional<UniqueIndex> ri = indexes.stream().filter(UniqueIndex::replicaIdentity).findFirst();
-    Optional<UniqueIndex> unique = indexes.stream()
-        .filter(i -> !i.partial() && !i.hasExpressions() && !i.columns().isEmpty()
+    List<IndexSpec> indexes = allIndexes.stream().filter(IndexSpec::unique).toList();
+    Optional<IndexSpec> pk = indexes.stream().filter(IndexSpec::primary).findFirst();
+    Optional<IndexSpec> ri = indexes.stream().filter(IndexSpec::replicaIdentity).findFirst();
+    Optional<IndexSpec> unique = indexes.stream()
+        .filter(i -> !i.partial() && !i.expressions() && !i.columns().isEmpty()
             && notNullColumns.containsAll(i.columns()))
         .sorted((a, b) -> a.columns().size() != b.columns().size()
             ? Integer.compare(a.columns().size(), b.columns().size()) : a.name().compareTo(b.name()))
@@ -66,8 +64,8 @@ public final class KeyChooser {
     return key;
   }
 
-  private static String noKey(List<UniqueIndex> indexes) {
-    boolean nullableUnique = indexes.stream().anyMatch(i -> !i.partial() && !i.hasExpressions());
+  private static String noKey(List<IndexSpec> uniqueIndexes) {
+    boolean nullableUnique = uniqueIndexes.stream().anyMatch(i -> !i.partial() && !i.expressions());
     return nullableUnique
         ? "no usable row key: its unique indexes include nullable columns (add a primary key or make the columns NOT NULL)"
         : "no usable row key: no primary key and no unique index over NOT NULL columns (add a primary key)";

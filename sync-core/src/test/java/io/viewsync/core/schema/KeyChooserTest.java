@@ -2,18 +2,21 @@ package io.viewsync.core.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.viewsync.core.schema.KeyChooser.UniqueIndex;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeyChooserTest {
-  private static UniqueIndex pk(String... cols) {
-    return new UniqueIndex("t_pkey", List.of(cols), true, false, false, false);
+  private static IndexSpec pk(String... cols) {
+    return new IndexSpec("t_pkey", List.of(cols), true, true, false, false, false);
   }
 
-  private static UniqueIndex unique(String name, String... cols) {
-    return new UniqueIndex(name, List.of(cols), false, false, false, false);
+  private static IndexSpec unique(String name, String... cols) {
+    return new IndexSpec(name, List.of(cols), true, false, false, false, false);
+  }
+
+  private static IndexSpec plain(String name, String... cols) {
+    return new IndexSpec(name, List.of(cols), false, false, false, false, false);
   }
 
   @Test
@@ -39,8 +42,8 @@ class KeyChooserTest {
   @Test
   void partialAndExpressionIndexesAreNeverKeys() {
     StringBuilder why = new StringBuilder();
-    var key = KeyChooser.choose(List.of(new UniqueIndex("p", List.of("a"), false, false, true, false),
-        new UniqueIndex("e", List.of(), false, false, false, true)), Set.of("a"), 'f', why);
+    var key = KeyChooser.choose(List.of(new IndexSpec("p", List.of("a"), true, false, false, true, false),
+        new IndexSpec("e", List.of(), true, false, false, false, true)), Set.of("a"), 'f', why);
     assertThat(key).isEmpty();
   }
 
@@ -53,7 +56,7 @@ class KeyChooserTest {
 
   @Test
   void theReplicaIdentityIndexWinsOverThePrimaryKeyBecauseItsOldValuesAreWhatArrives() {
-    var ri = new UniqueIndex("t_code", List.of("code"), false, true, false, false);
+    var ri = new IndexSpec("t_code", List.of("code"), true, false, true, false, false);
     var key = KeyChooser.choose(List.of(pk("id"), ri), Set.of("id", "code"), 'i', new StringBuilder());
     assertThat(key).get().extracting(KeyChooser.Key::columns).isEqualTo(List.of("code"));
   }
@@ -70,5 +73,12 @@ class KeyChooserTest {
     StringBuilder why = new StringBuilder();
     assertThat(KeyChooser.choose(List.of(pk("id")), Set.of("id"), 'n', why)).isEmpty();
     assertThat(why.toString()).contains("NOTHING");
+  }
+
+  @Test
+  void aNonUniqueIndexIsNeverAKeyEvenOverNotNullColumns() {
+    StringBuilder why = new StringBuilder();
+    assertThat(KeyChooser.choose(List.of(plain("i_a", "a")), Set.of("a"), 'f', why)).isEmpty();
+    assertThat(why.toString()).contains("no primary key");
   }
 }

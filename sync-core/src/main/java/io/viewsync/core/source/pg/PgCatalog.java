@@ -1,27 +1,27 @@
 package io.viewsync.core.source.pg;
 
 import io.viewsync.core.TableName;
-import io.viewsync.core.schema.ColumnSpec;
-import io.viewsync.core.schema.KeyChooser;
 import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.schema.UpstreamTable;
 import io.viewsync.core.value.PgType;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reads what the replica needs to know from the upstream catalog: which tables a publication covers, their
- * columns and types, and their row key. Each method runs its queries on the given connection (in whatever
- * transaction and snapshot it is in). Holds a type cache: one instance per connection, not thread-safe.
+ * columns and types, their row key and indexes. Table descriptions come from the one query that the DDL event
+ * trigger also runs ({@code schema_snapshot.sql}, parsed by {@link SchemaJson}), so a spec read here at start
+ * and one carried by a DDL message compare equal when nothing changed. Each method runs its queries on the
+ * given connection (in whatever transaction and snapshot it is in). Holds a type cache: one instance per
+ * connection, not thread-safe.
  */
 public final class PgCatalog {
   private final Connection conn;
@@ -51,8 +51,8 @@ public final class PgCatalog {
    * 15+). The initial copy would read what the stream never sends (unpublished columns, filtered rows), so such
    * tables are unsyncable until viewsync supports them.
    */
-  public java.util.Map<TableName, String> publicationFilters(String publication) throws SQLException {
-    java.util.Map<TableName, String> out = new HashMap<>();
+  public Map<TableName, String> publicationFilters(String publication) throws SQLException {
+    Map<TableName, String> out = new HashMap<>();
     if (conn.getMetaData().getDatabaseMajorVersion() < 15) {
       return out;
     }
@@ -77,12 +77,15 @@ public final class PgCatalog {
     return out;
   }
 
-  /** The spec of one table: columns, row key (or why there is none). */
+  /**
+   * The spec of one table: columns, row key (or why there is none) and indexes, as {@link #table(int)} reads it.
+   *
+   * @throws SQLException with SQLState 42P01 when no table has that name
+   */
   public TableSpec tableSpec(TableName table) throws SQLException {
     int oid;
-    char replIdent;
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT c.oid, c.relreplident FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE n.nspname = ? AND c.relname = ?")) {
       ps.setString(1, table.schema());
       ps.setString(2, table.name());
@@ -91,57 +94,48 @@ public final class PgCatalog {
           throw new SQLException("table " + table + " does not exist upstream", "42P01");
         }
         oid = rs.getInt(1);
-        replIdent = rs.getString(2).charAt(0);
       }
     }
-    List<ColumnSpec> columns = new ArrayList<>();
-    Set<String> notNull = new HashSet<>();
-    Map<Integer, String> byAttnum = new HashMap<>();
+    return table(oid).orElseThrow(() -> new SQLException(table + " is not a table upstream", "42P01")).spec();
+  }
+
+  /**
+   * Every table the publication covers (FOR ALL TABLES and TABLES IN SCHEMA included), in name order, with its
+   * spec, the publications that publish it and its columns' missing values. One catalog query for all of them.
+   */
+  public List<UpstreamTable> publishedSchema(String publication) throws SQLException {
+    List<Integer> oids = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT a.attnum, a.attname, a.atttypid, format_type(a.atttypid, a.atttypmod), a.attnotnull"
-            + " FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped"
-            + " AND a.attgenerated = '' ORDER BY a.attnum")) {
-      ps.setInt(1, oid);
+        "SELECT DISTINCT c.oid FROM pg_publication_tables pt JOIN pg_namespace n ON n.nspname = pt.schemaname"
+            + " JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename WHERE pt.pubname = ?")) {
+      ps.setString(1, publication);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String name = rs.getString(2);
-          boolean nn = rs.getBoolean(5);
-          columns.add(new ColumnSpec(name, type(rs.getInt(3)), rs.getString(4), nn));
-          byAttnum.put(rs.getInt(1), name);
-          if (nn) {
-            notNull.add(name);
-          }
+          oids.add(rs.getInt(1));
         }
       }
     }
-    List<KeyChooser.UniqueIndex> indexes = new ArrayList<>();
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT ic.relname, i.indkey::int2[], i.indisprimary, i.indisreplident, i.indpred IS NOT NULL,"
-            + " i.indexprs IS NOT NULL FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
-            + " WHERE i.indrelid = ? AND i.indisunique AND i.indisvalid AND i.indislive ORDER BY ic.relname")) {
-      ps.setInt(1, oid);
+    return describe(oids);
+  }
+
+  /** The table with this oid, or empty when there is none (or it is not a table: a view, a sequence …). */
+  public Optional<UpstreamTable> table(int oid) throws SQLException {
+    List<UpstreamTable> found = describe(List.of(oid));
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The tables with these oids that exist (ordinary or partitioned tables), in name order. */
+  public List<UpstreamTable> describe(Collection<Integer> oids) throws SQLException {
+    if (oids.isEmpty()) {
+      return List.of();
+    }
+    try (PreparedStatement ps = conn.prepareStatement(DescribeQuery.jdbc())) {
+      ps.setString(1, DescribeQuery.oidArray(oids));
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Array arr = rs.getArray(2);
-          List<String> cols = new ArrayList<>();
-          boolean expr = rs.getBoolean(6);
-          for (Object o : (Object[]) arr.getArray()) {
-            int attnum = ((Number) o).intValue();
-            if (attnum == 0) {
-              expr = true;
-            } else {
-              cols.add(byAttnum.get(attnum));
-            }
-          }
-          indexes.add(new KeyChooser.UniqueIndex(rs.getString(1), cols, rs.getBoolean(3), rs.getBoolean(4),
-              rs.getBoolean(5), expr));
-        }
+        rs.next(); // an aggregate: always one row
+        return SchemaJson.tables(rs.getString(1));
       }
     }
-    StringBuilder why = new StringBuilder();
-    Optional<KeyChooser.Key> key = KeyChooser.choose(indexes, notNull, replIdent, why);
-    return key.map(k -> new TableSpec(table, oid, columns, k.columns(), k.source(), null))
-        .orElseGet(() -> new TableSpec(table, oid, columns, List.of(), null, why.toString()));
   }
 
   /** The type with this oid; domains are resolved to their base type, arrays know their element type. */
@@ -179,15 +173,5 @@ public final class PgCatalog {
     }
     types.put(oid, t);
     return t;
-  }
-
-  /** TEMPORARY until the DDL-capture branch lands. */
-  public List<io.viewsync.core.schema.UpstreamTable> publishedSchema(String publication) throws SQLException {
-    throw new UnsupportedOperationException();
-  }
-
-  /** TEMPORARY until the DDL-capture branch lands. */
-  public Optional<io.viewsync.core.schema.UpstreamTable> table(int oid) throws SQLException {
-    throw new UnsupportedOperationException();
   }
 }
