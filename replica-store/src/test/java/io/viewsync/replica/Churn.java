@@ -24,6 +24,8 @@ final class Churn implements AutoCloseable {
   private final Random random;
   private final Thread thread;
   private volatile boolean stop;
+  private volatile boolean pause;
+  private volatile boolean parked;
 
   Churn(TestDatabase db, long seed, List<String> tables) {
     this.db = db;
@@ -38,6 +40,12 @@ final class Churn implements AutoCloseable {
     while (!stop) {
       try (Connection c = db.connect(); Statement s = c.createStatement()) {
         while (!stop) {
+          if (pause) {
+            parked = true;
+            Thread.sleep(5);
+            continue;
+          }
+          parked = false;
           if (tables.isEmpty()) {
             Thread.sleep(20);
             continue;
@@ -71,6 +79,33 @@ final class Churn implements AutoCloseable {
         failures.incrementAndGet();
       }
     }
+  }
+
+  /** Stops changing data until {@link #resume()}; returns once the statement in flight has finished. */
+  void pause() throws InterruptedException {
+    pause = true;
+    while (!parked && thread.isAlive()) {
+      Thread.sleep(2);
+    }
+  }
+
+  void resume() {
+    parked = false;
+    pause = false;
+  }
+
+  /** Runs a check with the data at rest, then lets the changes go on. */
+  void whilePaused(Check check) throws Exception {
+    pause();
+    try {
+      check.run();
+    } finally {
+      resume();
+    }
+  }
+
+  interface Check {
+    void run() throws Exception;
   }
 
   @Override

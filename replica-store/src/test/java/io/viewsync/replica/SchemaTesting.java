@@ -51,6 +51,29 @@ final class SchemaTesting {
     }
   }
 
+  /** The tables whose recorded spec differs from upstream's, as JSON, for a failure message. */
+  static List<String> specDiff(TestDatabase db, Path dir, String publication) throws SQLException {
+    java.util.Map<String, String> replica = new java.util.HashMap<>();
+    try (Connection r = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("replica.db") + "?open_mode=1");
+         Statement s = r.createStatement(); ResultSet rs = s.executeQuery("SELECT name, spec FROM _viewsync_tables")) {
+      while (rs.next()) {
+        replica.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect()) {
+      for (UpstreamTable t : new PgCatalog(c).publishedSchema(publication)) {
+        String up = SpecCodec.write(t.spec());
+        String rep = replica.remove(t.spec().name().replicaName());
+        if (!up.equals(rep)) {
+          out.add("upstream " + up + " replica " + rep);
+        }
+      }
+    }
+    replica.forEach((k, v) -> out.add("only in the replica: " + v));
+    return out;
+  }
+
   static String replicaState(Path dir, String key) throws SQLException {
     try (Connection r = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("replica.db") + "?open_mode=1");
          var ps = r.prepareStatement("SELECT value FROM _viewsync_state WHERE key = ?")) {
@@ -103,6 +126,7 @@ final class SchemaTesting {
         String up = upstreamFingerprint(db, publication);
         String rep = replicaState(dir, SchemaVersions.STATE_FINGERPRINT);
         if (fingerprint && !up.equals(rep)) {
+          last.add("spec differences: " + specDiff(db, dir, publication));
           last.add("schema fingerprint: upstream " + up + ", replica " + rep + "; replica tables "
               + r.status().tables().stream().map(ReplicatorStatus.Table::name).toList() + ", upstream " + published);
         }

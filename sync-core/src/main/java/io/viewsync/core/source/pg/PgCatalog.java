@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -129,11 +130,24 @@ public final class PgCatalog {
     if (oids.isEmpty()) {
       return List.of();
     }
+    // Default expressions print relative to search_path (nextval('s'::regclass) or nextval('public.s'::regclass)):
+    // describe with the event trigger's search_path, so both sides write the same text.
+    String saved;
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT current_setting('search_path'), set_config('search_path', 'pg_catalog, pg_temp', false)")) {
+      rs.next();
+      saved = rs.getString(1);
+    }
     try (PreparedStatement ps = conn.prepareStatement(DescribeQuery.jdbc())) {
       ps.setString(1, DescribeQuery.oidArray(oids));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next(); // an aggregate: always one row
         return SchemaJson.tables(rs.getString(1));
+      }
+    } finally {
+      try (PreparedStatement ps = conn.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+        ps.setString(1, saved);
+        ps.executeQuery().close();
       }
     }
   }
