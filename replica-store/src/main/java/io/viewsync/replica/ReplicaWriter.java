@@ -118,6 +118,9 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     this.maxBatchRows = maxBatchRows;
     this.maxBatchNanos = maxBatchMillis * 1_000_000L;
     reload();
+    if (ctx.resyncs() != null && !ctx.resyncs().jobs().isEmpty()) {
+      ctx.resyncs().stillWaiting(); // copies that finished while the previous session was being replaced
+    }
   }
 
   /** Reads the replica's tables and makes a writer for each synced one. */
@@ -313,7 +316,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     }
   }
 
-  private void begin(Change.Begin b) {
+  private void begin(Change.Begin b) throws SQLException {
     if (inTransaction) {
       throw new IllegalStateException("Begin inside an open transaction");
     }
@@ -963,9 +966,18 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     log(w, new Object[0], "truncate");
   }
 
-  private void openBatch() {
+  private void openBatch() throws SQLException {
     if (!batchOpen) {
       store.writeGate().lock();
+      try {
+        // Reads on this connection since the last commit (status, specs) may have left a read snapshot older
+        // than a resync copy's last commit; writing on it would fail with SQLITE_BUSY_SNAPSHOT. Nothing is
+        // written outside a batch, so ending that read transaction loses nothing.
+        store.rollback();
+      } catch (SQLException | RuntimeException e) {
+        store.writeGate().unlock();
+        throw e;
+      }
       batchOpen = true;
       batchStartNanos = System.nanoTime();
       batchRows = 0;

@@ -56,6 +56,8 @@ class FallbackIT {
           for (String sql : step) {
             s.execute(sql);
           }
+          // Without event triggers a column change reaches the stream with the table's next row change.
+          s.execute("UPDATE items SET id = id WHERE id = (SELECT min(id) FROM items)");
         }
         if (step[0].startsWith("CREATE TABLE later")) {
           churn.tables.add("later");
