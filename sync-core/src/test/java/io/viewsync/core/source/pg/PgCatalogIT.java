@@ -88,7 +88,7 @@ class PgCatalogIT {
     UpstreamTable t = describe(db, "typed");
     assertThat(column(t, "id").type()).isEqualTo(PgType.INT8);
     assertThat(column(t, "qty").type()).as("a domain over a domain over int4").isEqualTo(PgType.INT4);
-    assertThat(column(t, "qty").declaredType()).isEqualTo("small_positive");
+    assertThat(column(t, "qty").declaredType()).as("schema-qualified: described with the event trigger's search_path").isEqualTo("public.small_positive");
     PgType qtys = column(t, "qtys").type();
     assertThat(qtys.name()).isEqualTo("_small_positive");
     assertThat(qtys.isArray()).isTrue();
@@ -121,7 +121,7 @@ class PgCatalogIT {
         .containsExactly("id", "qty", "qtys", "m", "moods", "list", "tags", "price", "code", "created", "last");
     assertThat(column(t, "last").attnum()).as("attnum counts the dropped column").isEqualTo(13);
     assertThat(column(t, "id").notNull()).isTrue();
-    assertThat(column(t, "id").defaultExpr()).isEqualTo("nextval('typed_id_seq'::regclass)");
+    assertThat(column(t, "id").defaultExpr()).as("schema-qualified, as the event trigger writes it").isEqualTo("nextval('public.typed_id_seq'::regclass)");
     assertThat(column(t, "price").notNull()).isTrue();
     assertThat(column(t, "price").defaultExpr()).isEqualTo("0");
     assertThat(column(t, "code").defaultExpr()).isEqualTo("'x'::character varying");
