@@ -29,7 +29,7 @@ public final class ServeOptions {
   static final String ENV_REPLICA_DIR = "VIEWSYNC_REPLICA_DIR";
   static final String ENV_PORT = "VIEWSYNC_PORT";
   static final String ENV_BIND = "VIEWSYNC_BIND";
-  static final String ENV_PUBLICATION = "VIEWSYNC_PUBLICATION";
+  public static final String ENV_PUBLICATION = "VIEWSYNC_PUBLICATION";
   static final String ENV_SLOT = "VIEWSYNC_SLOT";
   static final String ENV_TABLES = "VIEWSYNC_TABLES";
   static final String ENV_COPY_WORKERS = "VIEWSYNC_COPY_WORKERS";

@@ -157,4 +157,20 @@ class MainTest {
 
     assertThat(out.toString()).doesNotContain("hunter2").doesNotContain("t0psecret");
   }
+
+  @Test
+  void ddlCaptureSqlPrintsTheInstallScriptForThePublication() {
+    int code = run(Map.of("VIEWSYNC_PUBLICATION", "from_env"), recording(0), "ddl-capture-sql", "--publication", "app_pub");
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("CREATE EVENT TRIGGER").contains("app_pub").contains("(managed)")
+        .doesNotContain("from_env");
+    assertThat(launched.get()).as("nothing is started").isNull();
+  }
+
+  @Test
+  void ddlCaptureSqlReadsThePublicationFromTheEnvironmentAndCanBeUnmanaged() {
+    int code = run(Map.of("VIEWSYNC_PUBLICATION", "from_env"), recording(0), "ddl-capture-sql", "--unmanaged");
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("from_env").doesNotContain("(managed)");
+  }
 }

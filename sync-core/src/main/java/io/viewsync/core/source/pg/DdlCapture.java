@@ -225,9 +225,9 @@ public final class DdlCapture {
     }
     String effect = " Until then schema changes are seen only through pgoutput's Relation messages: columns and"
         + " types, no defaults, indexes or table rewrites, and only with a table's next row change.";
-    String install = " To capture DDL, a superuser runs once, in database " + db + ", the SQL of"
-        + " DdlCapture.installScript(\"" + publication + "\", " + managed + "); viewsync itself then needs no"
-        + " superuser.";
+    String install = " To capture DDL, a superuser runs once, in database " + db + ", the SQL that `viewsync"
+        + " ddl-capture-sql --publication " + publication + (managed ? "" : " --unmanaged") + "` prints; viewsync"
+        + " itself then needs no superuser.";
     if (enabled < TRIGGERS.size()) {
       return new Setup(Mode.FALLBACK, "role " + role + " is not a superuser, and viewsync's event triggers are not"
           + " installed (enabled) in database " + db + " (" + enabled + " of " + TRIGGERS.size() + " found)."

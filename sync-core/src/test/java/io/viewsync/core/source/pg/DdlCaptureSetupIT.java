@@ -46,7 +46,7 @@ class DdlCaptureSetupIT {
       assertThat(setup.mode()).isEqualTo(DdlCapture.Mode.FALLBACK);
       assertThat(setup.mode().wireName()).isEqualTo("fallback");
       assertThat(setup.detail()).contains("role ddl_capture_setup_it is not a superuser", db.databaseName(),
-          "0 of 3", "Relation messages", "DdlCapture.installScript(\"app_pub\", true)");
+          "0 of 3", "Relation messages", "viewsync ddl-capture-sql --publication app_pub`");
       assertThat(count(c, "SELECT count(*) FROM pg_namespace WHERE nspname = '_viewsync'")).as("installs nothing")
           .isZero();
     }
