@@ -84,6 +84,7 @@ final class Resyncs implements AutoCloseable {
   private final Map<String, Request> requests = new LinkedHashMap<>();
   private final Map<Integer, Job> jobs = new HashMap<>();
   private final Map<Integer, Integer> failures = new HashMap<>();
+  private final Map<Integer, Long> lastFailure = new HashMap<>();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "viewsync-resync-timer");
     t.setDaemon(true);
@@ -125,15 +126,21 @@ final class Resyncs implements AutoCloseable {
     return Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(20, Math.max(0, failures - 1)));
   }
 
-  /** Counts one more failure of this table and returns how many in a row. Replication thread. */
+  /**
+   * Counts one more failure of this table and returns how many in a row: a failure more than
+   * {@link #QUIET_MILLIS} after the previous one starts the count over. Replication thread.
+   */
   int failed(int oid) {
+    long now = System.currentTimeMillis();
+    Long last = lastFailure.put(oid, now);
+    if (last != null && now - last > QUIET_MILLIS) {
+      failures.remove(oid);
+    }
     return failures.merge(oid, 1, Integer::sum);
   }
 
-  /** The table synced again: its failure count starts over. Replication thread. */
-  void succeeded(int oid) {
-    failures.remove(oid);
-  }
+  /** A table that ran this long without failing gets a fresh backoff. */
+  static final long QUIET_MILLIS = 600_000;
 
   synchronized boolean isQueued(String replicaName, int oid) {
     return requests.containsKey(replicaName) || requests.containsKey("#" + oid);

@@ -161,4 +161,26 @@ class ReplicaWriterTest {
     writer.flush();
     assertThat(rows()).containsExactly("1:a:0", "2:b:0");
   }
+
+  @Test
+  void bufferedTuplesRoundTripWithNullsUnchangedToastAndUnicode() {
+    TupleData t = row("1", null, "<u>", "h\u00e9llo \ud83d\ude00", "");
+    TupleData back = ReplicaWriter.decode(ReplicaWriter.encode(t));
+    assertThat(back).isEqualTo(t);
+    assertThat(back.isNull(1)).isTrue();
+    assertThat(back.isUnchangedToast(2)).isTrue();
+    assertThat(back.text(4)).isEmpty();
+    assertThat(ReplicaWriter.encode(null)).isNull();
+    assertThat(ReplicaWriter.decode(null)).isNull();
+  }
+
+  @Test
+  void repairBackoffDoublesFromOneSecondAndStopsAtFiveMinutes() {
+    assertThat(Resyncs.backoffMillis(1)).isEqualTo(1_000);
+    assertThat(Resyncs.backoffMillis(2)).isEqualTo(2_000);
+    assertThat(Resyncs.backoffMillis(4)).isEqualTo(8_000);
+    assertThat(Resyncs.backoffMillis(9)).isEqualTo(256_000);
+    assertThat(Resyncs.backoffMillis(10)).isEqualTo(Resyncs.MAX_BACKOFF_MILLIS);
+    assertThat(Resyncs.backoffMillis(1000)).isEqualTo(Resyncs.MAX_BACKOFF_MILLIS);
+  }
 }
