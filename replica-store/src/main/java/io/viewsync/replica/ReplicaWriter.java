@@ -69,7 +69,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
    * none, a failing table just stays quarantined), how to start a resync copy, and the live catalog (null:
    * Relation messages with unknown types are not followed).
    */
-  record Context(String publication, Resyncs resyncs, ResyncCopy.Factory copies, LiveCatalog catalog) {
+  record Context(String publication, Resyncs resyncs, Resyncs.CopyFactory copies, LiveCatalog catalog) {
     static final Context NONE = new Context(null, null, null, null);
   }
 
@@ -850,8 +850,9 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
         version = saved;
       }
       clearBuffer(j.oid);
-      // The reset needs a version no reader has seen yet: past everything received.
-      watermark = Lsn.max(watermark, resume);
+      // The reset needs a version no reader has seen yet, and no later transaction may fall at or below it: the
+      // next commit record can start exactly at resume (where the last one ended), so one below resume.
+      watermark = Lsn.max(watermark, Lsn.of(resume.value() - 1));
       if (writers.get(j.oid) == w) {
         logAt(w, watermark, new Object[0], OP_RESET);
       }

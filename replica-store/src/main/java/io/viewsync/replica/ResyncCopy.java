@@ -27,16 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>The temporary slot is dropped by Postgres when its connection closes, right after the snapshot has been
  * imported, so a resync never holds WAL back.
  */
-final class ResyncCopy implements Runnable {
+final class ResyncCopy implements Resyncs.Copy {
   private static final Logger log = LoggerFactory.getLogger(ResyncCopy.class);
   static final String SHADOW_PREFIX = "_viewsync_shadow_";
   /** Rows per side transaction: a few milliseconds of inserts, the longest the stream waits for the gate. */
   private static final int CHUNK_ROWS = 2048;
-
-  /** Makes the copy for a job. */
-  interface Factory {
-    ResyncCopy create(Resyncs.Job job, Runnable done);
-  }
 
   private final PgConnector connector;
   private final ReplicaStore store;
@@ -57,7 +52,8 @@ final class ResyncCopy implements Runnable {
   }
 
   /** Aborts a running copy (any thread); the worker cleans up and reports nothing. */
-  void cancel() {
+  @Override
+  public void cancel() {
     Connection c = snapshotConn;
     if (c != null) {
       try {

@@ -53,7 +53,7 @@ final class Resyncs implements AutoCloseable {
     volatile String failure;
     volatile boolean tableFault;
     volatile boolean cancelled;
-    volatile ResyncCopy copy;
+    volatile Copy copy;
     final AtomicLong rowsDone = new AtomicLong();
     volatile long estimate = -1;
     final List<Relation> relations = new ArrayList<>();
@@ -76,6 +76,19 @@ final class Resyncs implements AutoCloseable {
       }
       return id;
     }
+  }
+
+  /**
+   * The copy half of a job ({@link ResyncCopy}): runs on a worker thread, leaves its result in the job and calls
+   * the {@code done} it was made with; {@link #cancel} may come from the replication thread at any time.
+   */
+  interface Copy extends Runnable {
+    void cancel();
+  }
+
+  /** Makes the copy for a job. */
+  interface CopyFactory {
+    Copy create(Job job, Runnable done);
   }
 
   /** A request: by upstream oid (the replicator's own) or by replica name (an operator's). */
@@ -169,14 +182,14 @@ final class Resyncs implements AutoCloseable {
   }
 
   /** Starts a job (replication thread): from now on the table's stream changes are buffered. */
-  Job begin(int oid, String reason, int attempt, ResyncCopy.Factory copies) {
+  Job begin(int oid, String reason, int attempt, CopyFactory copies) {
     Job old = jobs.remove(oid);
     if (old != null) {
       cancel(old);
     }
     Job job = new Job(oid, reason, attempt, ids.incrementAndGet());
     jobs.put(oid, job);
-    ResyncCopy copy = copies.create(job, () -> {
+    Copy copy = copies.create(job, () -> {
       work = true;
       wake.run();
     });
@@ -204,7 +217,7 @@ final class Resyncs implements AutoCloseable {
 
   private static void cancel(Job job) {
     job.cancelled = true;
-    ResyncCopy c = job.copy;
+    Copy c = job.copy;
     if (c != null) {
       c.cancel();
     }

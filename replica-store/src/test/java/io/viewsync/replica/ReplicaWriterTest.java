@@ -183,4 +183,56 @@ class ReplicaWriterTest {
     assertThat(Resyncs.backoffMillis(10)).isEqualTo(Resyncs.MAX_BACKOFF_MILLIS);
     assertThat(Resyncs.backoffMillis(1000)).isEqualTo(Resyncs.MAX_BACKOFF_MILLIS);
   }
+
+  /**
+   * A resync swapped in at a transaction boundary, then the next transaction, whose commit record starts exactly
+   * where the previous one ended. The swap's reset entry needs a version past everything seen; it once took the
+   * resume position itself, and the next transaction, at that very LSN, was skipped as already applied.
+   */
+  @Test
+  void aTransactionRightAfterAResyncSwapIsApplied() throws Exception {
+    writer.close();
+    Resyncs resyncs = new Resyncs();
+    try {
+      // The copy: the table as of a snapshot at LSN 1500, holding row 1, in a shadow table.
+      Resyncs.CopyFactory copies = (job, done) -> new Resyncs.Copy() {
+        @Override
+        public void run() {
+          String shadow = ResyncCopy.SHADOW_PREFIX + job.oid + "_" + job.id;
+          store.writeGate().lock();
+          try (Connection side = store.openSideWriter(); Statement s = side.createStatement()) {
+            s.execute(ReplicaStore.createTableSql(shadow, DOCS));
+            s.execute("INSERT INTO " + ReplicaStore.q(shadow) + " VALUES (1, 'copied', 1)");
+            side.commit();
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          } finally {
+            store.writeGate().unlock();
+          }
+          job.spec = DOCS;
+          job.shadow = shadow;
+          job.consistent = Lsn.of(1500);
+          job.phase = Resyncs.Phase.READY;
+          done.run();
+        }
+
+        @Override
+        public void cancel() {}
+      };
+      writer = new ReplicaWriter(store, Lsn.of(1000), Lsn.of(1010), new ApplyStats(), durable::add, 1_000_000, 60_000,
+          new ReplicaWriter.Context(null, resyncs, copies, null));
+      resyncs.request(new Resyncs.Request(1, null, "test", 0));
+      writer.flush(); // a boundary: the resync starts
+      assertThat(ReplicaOracle.await(10_000, () -> resyncs.job(1) != null
+          && resyncs.job(1).phase == Resyncs.Phase.READY)).isTrue();
+      tx(2000, new Change.Insert(REL, row("2", "b", "0"))); // ends at 2008; the swap follows at its boundary
+      assertThat(resyncs.job(1)).as("swapped in").isNull();
+      tx(2008, new Change.Insert(REL, row("3", "c", "0")));
+      writer.flush();
+      assertThat(rows()).containsExactly("1:copied:1", "2:b:0", "3:c:0");
+      assertThat(query("SELECT op FROM _viewsync_changes WHERE row_key = '[]'")).containsExactly("reset");
+    } finally {
+      resyncs.close();
+    }
+  }
 }
