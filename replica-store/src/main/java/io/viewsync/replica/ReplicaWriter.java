@@ -822,9 +822,10 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     Savepoint sp = store.writer().setSavepoint();
     int replayed = 0;
     // Phase times for the log line only (the resync benchmark reads it to see what stalls the stream).
-    long dropped = t0;
-    long renamed = t0;
-    long replayedAt = t0;
+    long dropping = System.nanoTime();
+    long dropped = dropping;
+    long renamed = dropping;
+    long replayedAt = dropping;
     try {
       applier.drop(t.spec());
       dropped = System.nanoTime();
@@ -877,7 +878,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     long end = System.nanoTime();
     log.info("resync of {} swapped in: {} buffered changes replayed, {} ms (drop of the old table {} ms, rename"
         + " and indexes {} ms, replay {} ms, commit {} ms)", spec.name(), replayed, (end - t0) / 1_000_000,
-        Math.max(0, dropped - t0) / 1_000_000, Math.max(0, renamed - dropped) / 1_000_000,
+        Math.max(0, dropped - dropping) / 1_000_000, Math.max(0, renamed - dropped) / 1_000_000,
         Math.max(0, replayedAt - renamed) / 1_000_000, (end - committing) / 1_000_000);
     onTableState.run();
   }
