@@ -37,9 +37,11 @@ final class ChildReplicator implements AutoCloseable {
     reader.start();
   }
 
-  static ChildReplicator launch(Path log) throws IOException {
+  /** @param jvmOptions extra options for the child JVM, before those of {@code -Dbench.child.jvm} */
+  static ChildReplicator launch(Path log, String... jvmOptions) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, HEAP));
+    cmd.addAll(List.of(jvmOptions));
     // For diagnosis, e.g. -Dbench.child.jvm=-XX:StartFlightRecording=filename=/tmp/child.jfr (space-separated).
     String extra = System.getProperty("bench.child.jvm", "").trim();
     if (!extra.isEmpty()) {
@@ -69,6 +71,18 @@ final class ChildReplicator implements AutoCloseable {
     await("STREAMING", timeoutSeconds);
   }
 
+  /** Asks for a per-table resync; returns the {@code ResyncResult} name at once (the copy runs on). */
+  String resync(String table) throws IOException {
+    send("resync " + table);
+    return awaitAnswer("RESYNC ", 30).substring("RESYNC ".length());
+  }
+
+  /** The replicator's phase, watermark and the table's state ("-" if the table is unknown). */
+  String[] status(String table) throws IOException {
+    send("status " + table);
+    return awaitAnswer("STATUS ", 30).substring("STATUS ".length()).split(" ");
+  }
+
   void closeReplicator() throws IOException {
     send("close");
     await("CLOSED", 60);
@@ -90,15 +104,26 @@ final class ChildReplicator implements AutoCloseable {
   }
 
   private void await(String expected, int timeoutSeconds) throws IOException {
-    String got;
+    String got = next(expected, timeoutSeconds);
+    if (!expected.equals(got)) {
+      throw new IOException("child replicator answered " + got + " instead of " + expected + "; see " + log);
+    }
+  }
+
+  private String awaitAnswer(String prefix, int timeoutSeconds) throws IOException {
+    String got = next(prefix, timeoutSeconds);
+    if (got == null || !got.startsWith(prefix)) {
+      throw new IOException("child replicator answered " + got + " instead of " + prefix + "…; see " + log);
+    }
+    return got;
+  }
+
+  private String next(String expected, int timeoutSeconds) throws IOException {
     try {
-      got = answers.poll(timeoutSeconds, TimeUnit.SECONDS);
+      return answers.poll(timeoutSeconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted waiting for " + expected, e);
-    }
-    if (!expected.equals(got)) {
-      throw new IOException("child replicator answered " + got + " instead of " + expected + "; see " + log);
     }
   }
 

@@ -3,6 +3,7 @@ package io.viewsync.bench;
 import io.viewsync.core.source.pg.PgConnector;
 import io.viewsync.replica.Replicator;
 import io.viewsync.replica.ReplicatorConfig;
+import io.viewsync.replica.ReplicatorStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,9 @@ import java.util.Properties;
  * open JDBC_URL USER REPLICA_DIR SLOT  → OPENED      (constructs the replicator, nothing runs yet)
  * start                                → STARTED, then STREAMING once status().phase() is "streaming"
  *                                        (or FAILED message)
+ * resync TABLE                         → RESYNC result (a {@link io.viewsync.replica.ResyncResult} name: the
+ *                                        request is queued, the answer does not wait for the copy)
+ * status TABLE                         → STATUS phase watermark state (the table's state, "-" if unknown)
  * close                                → CLOSED
  * exit                                 → the JVM exits
  * </pre>
@@ -48,6 +52,8 @@ public final class ReplicatorHostMain {
           answer("STARTED");
           awaitStreaming(replicator);
         }
+        case "resync" -> answer("RESYNC " + replicator.requestResync(w[1]));
+        case "status" -> answer(statusLine(replicator.status(), w[1]));
         case "close" -> {
           replicator.close();
           replicator = null;
@@ -59,6 +65,16 @@ public final class ReplicatorHostMain {
         default -> answer("FAILED unknown command " + line);
       }
     }
+  }
+
+  private static String statusLine(ReplicatorStatus s, String table) {
+    String state = "-";
+    for (ReplicatorStatus.Table t : s.tables()) {
+      if (t.name().equals(table)) {
+        state = t.state();
+      }
+    }
+    return "STATUS " + s.phase() + " " + s.watermark() + " " + state;
   }
 
   /** Polls every millisecond: the copy benchmark times the phase change, so a coarse poll would blur it. */
