@@ -113,6 +113,8 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA synchronous=NORMAL");
       s.execute("PRAGMA cache_size=-32768");
+      // As on the writer: checkpoints belong to the session thread, never inside a commit the stream waits for.
+      s.execute("PRAGMA wal_autocheckpoint=0");
     } catch (SQLException e) {
       c.close();
       throw e;

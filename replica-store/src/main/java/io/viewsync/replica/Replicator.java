@@ -281,8 +281,9 @@ public final class Replicator implements AutoCloseable {
     try (java.sql.Statement s = store.writer().createStatement()) {
       s.execute("DELETE FROM _viewsync_resync_buffer");
       List<String> shadows = new ArrayList<>();
-      try (java.sql.ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '"
-          + ResyncCopy.SHADOW_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\'")) {
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE '"
+          + ResyncCopy.SHADOW_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\' OR name LIKE '"
+          + Resyncs.TRASH_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\')")) {
         while (rs.next()) {
           shadows.add(rs.getString(1));
         }

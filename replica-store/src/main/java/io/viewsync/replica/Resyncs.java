@@ -171,6 +171,45 @@ final class Resyncs implements AutoCloseable {
     wake.run();
   }
 
+  /** Replaced tables waiting to be emptied and dropped: {@code _viewsync_trash_<oid>_<job>}. */
+  static final String TRASH_PREFIX = "_viewsync_trash_";
+  private static final int TRASH_CHUNK_ROWS = 8192;
+
+  /**
+   * Empties and drops a table the replica no longer uses (one a resync replaced), on a worker thread, in short
+   * transactions under the write gate, so the stream never waits for more than one chunk. Any thread; a
+   * failure is logged and the table is left for the next start ({@code Replicator} drops leftovers).
+   */
+  void discard(ReplicaStore store, String table) {
+    workers.submit(() -> {
+      String q = ReplicaStore.q(table);
+      try (java.sql.Connection side = store.openSideWriter(); java.sql.Statement s = side.createStatement()) {
+        java.util.concurrent.locks.ReentrantLock gate = store.writeGate();
+        int deleted;
+        do {
+          gate.lock();
+          try {
+            deleted = s.executeUpdate("DELETE FROM " + q + " WHERE rowid IN (SELECT rowid FROM " + q + " LIMIT "
+                + TRASH_CHUNK_ROWS + ")");
+            side.commit();
+          } finally {
+            gate.unlock();
+          }
+        } while (deleted > 0 && !Thread.currentThread().isInterrupted());
+        gate.lock();
+        try {
+          s.execute("DROP TABLE IF EXISTS " + q);
+          side.commit();
+        } finally {
+          gate.unlock();
+        }
+        log.debug("dropped {}", table);
+      } catch (java.sql.SQLException | RuntimeException e) {
+        log.warn("could not drop the replaced table {} ({}); it is dropped at the next start", table, e.toString());
+      }
+    });
+  }
+
   /** A finished copy still waits for the stream to reach its snapshot: keep {@link #hasWork()} up. */
   void stillWaiting() {
     work = true;

@@ -231,6 +231,14 @@ class ReplicaWriterTest {
       writer.flush();
       assertThat(rows()).containsExactly("1:copied:1", "2:b:0", "3:c:0");
       assertThat(query("SELECT op FROM _viewsync_changes WHERE row_key = '[]'")).containsExactly("reset");
+      // The replaced table was moved aside in the swap and is emptied and dropped afterwards, off the stream.
+      assertThat(ReplicaOracle.await(10_000, () -> {
+        try {
+          return query("SELECT name FROM sqlite_master WHERE name LIKE '_viewsync_trash%'").isEmpty();
+        } catch (SQLException e) {
+          return false;
+        }
+      })).isTrue();
     } finally {
       resyncs.close();
     }
