@@ -42,7 +42,7 @@ final class ResyncBench {
       + ".*write gate held (\\d+) ms in (\\d+) chunks, longest ([0-9.]+) ms");
   /** ReplicaWriter's line: replayed, swap ms, drop ms, rename and indexes ms, replay ms, commit ms. */
   private static final Pattern SWAPPED = Pattern.compile("resync of \\S+\\.big swapped in: (\\d+) buffered changes"
-      + " replayed, (\\d+) ms \\(drop of the old table (\\d+) ms, rename and indexes (\\d+) ms, replay (\\d+) ms,"
+      + " replayed, (\\d+) ms \\(old table moved aside (\\d+) ms, rename and indexes (\\d+) ms, replay (\\d+) ms,"
       + " commit (\\d+) ms\\)");
 
   private final Upstream up;

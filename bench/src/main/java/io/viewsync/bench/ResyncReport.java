@@ -21,7 +21,7 @@ final class ResyncReport {
     ResultTable largest = new ResultTable("Per-table resync: the five largest gaps during the resync",
         "round", "gap ms @ seconds after the request");
     ResultTable phases = new ResultTable("Per-table resync: where its time goes (the replicator's log lines)",
-        "round", "copy s", "gate held by the copy s", "chunks", "longest chunk ms", "swap ms", "drop of the old table ms",
+        "round", "copy s", "gate held by the copy s", "chunks", "longest chunk ms", "swap ms", "old table moved aside ms",
         "rename and indexes ms", "replay ms (changes)", "commit ms");
     int r = 0;
     for (ResyncRound x : rounds) {
