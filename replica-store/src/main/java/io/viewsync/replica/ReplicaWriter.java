@@ -3,23 +3,14 @@ package io.viewsync.replica;
 import io.viewsync.core.Lsn;
 import io.viewsync.core.TableName;
 import io.viewsync.core.change.Change;
-import io.viewsync.core.schema.ColumnSpec;
 import io.viewsync.core.schema.SchemaSnapshot;
 import io.viewsync.core.schema.TableSpec;
 import io.viewsync.core.schema.UpstreamTable;
 import io.viewsync.core.source.ChangeSink;
 import io.viewsync.core.source.pg.DdlCapture;
-import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Column;
 import io.viewsync.core.source.pg.pgoutput.PgOutputMessage.Relation;
 import io.viewsync.core.source.pg.pgoutput.TupleData;
-import io.viewsync.core.value.PgType;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -28,7 +19,6 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -88,7 +78,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private final long maxBatchNanos;
   private PreparedStatement logChange;
   private PreparedStatement clearLog;
-  private PreparedStatement bufferInsert;
+  private final ResyncBuffer buffer;
 
   private volatile Lsn durableWatermark;
   private volatile Lsn durableResume;
@@ -110,6 +100,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       int maxBatchRows, long maxBatchMillis, Context ctx) throws SQLException {
     this.store = store;
     this.applier = new SchemaApplier(store);
+    this.buffer = new ResyncBuffer(store);
     this.ctx = ctx;
     this.durableWatermark = this.watermark = watermark;
     this.durableResume = this.resume = resume;
@@ -562,118 +553,15 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       return;
     }
     TableSpec spec = cur.spec();
-    Derived d = derive(spec, r);
+    RelationShapes.Derived d = RelationShapes.derive(spec, r, ctx.catalog());
     if (d == null) {
       return;
     }
-    log.info("table {} changed shape in the stream (Relation message): {}", spec.name(), d.what);
-    follow(new UpstreamTable(d.spec, List.of(ctx.publication() == null ? "" : ctx.publication()), d.missing),
-        false, d.resync);
-    SchemaVersions.record(store, version, "seen in the stream: " + d.what);
+    log.info("table {} changed shape in the stream (Relation message): {}", spec.name(), d.what());
+    follow(new UpstreamTable(d.spec(), List.of(ctx.publication() == null ? "" : ctx.publication()), d.missing()),
+        false, d.resync());
+    SchemaVersions.record(store, version, "seen in the stream: " + d.what());
     onTableState.run();
-  }
-
-  /** A spec derived from a Relation message, what differs, and why the table must be copied again (or null). */
-  private record Derived(TableSpec spec, Map<String, String> missing, String what, String resync) {}
-
-  private Derived derive(TableSpec spec, Relation r) throws SQLException {
-    TableName name = new TableName(r.namespace(), r.name());
-    List<Column> rc = r.columns();
-    boolean sameNames = name.equals(spec.name()) && rc.size() == spec.columns().size();
-    boolean sameTypes = true;
-    for (int i = 0; sameNames && i < rc.size(); i++) {
-      ColumnSpec c = spec.columns().get(i);
-      sameNames = c.name().equals(rc.get(i).name());
-      sameTypes &= sameNames && sameType(c, rc.get(i).typeOid());
-    }
-    if (sameNames && sameTypes) {
-      return null;
-    }
-    List<String> what = new ArrayList<>();
-    String resync = null;
-    if (!name.equals(spec.name())) {
-      what.add("renamed to " + name);
-    }
-    // A column renamed in place: the same count, one name differs, the same type there.
-    int renamedAt = -1;
-    if (rc.size() == spec.columns().size()) {
-      int diffs = 0;
-      for (int i = 0; i < rc.size(); i++) {
-        if (!rc.get(i).name().equals(spec.columns().get(i).name())) {
-          diffs++;
-          renamedAt = i;
-        }
-      }
-      if (diffs != 1 || spec.column(rc.get(renamedAt).name()).isPresent()
-          || !sameType(spec.columns().get(renamedAt), rc.get(renamedAt).typeOid())) {
-        renamedAt = -1;
-      }
-    }
-    Optional<UpstreamTable> live = Optional.empty();
-    Map<String, String> missing = new HashMap<>();
-    List<ColumnSpec> cols = new ArrayList<>();
-    for (int i = 0; i < rc.size(); i++) {
-      Column c = rc.get(i);
-      Optional<ColumnSpec> old = spec.column(c.name());
-      if (i == renamedAt) {
-        ColumnSpec o = spec.columns().get(i);
-        cols.add(new ColumnSpec(c.name(), o.type(), o.declaredType(), o.notNull(), o.attnum(), o.defaultExpr()));
-        what.add("column " + o.name() + " renamed to " + c.name());
-        if (o.attnum() == 0) {
-          // A spec recorded before attnums were tracked: the applier would see a drop and an add.
-          resync = "column " + o.name() + " was renamed to " + c.name();
-        }
-      } else if (old.isPresent() && sameType(old.get(), c.typeOid())) {
-        cols.add(old.get());
-      } else {
-        PgType type = ctx.catalog().type(c.typeOid());
-        cols.add(new ColumnSpec(c.name(), type, type.name(), false, 0, null));
-        if (old.isPresent()) {
-          what.add("column " + c.name() + " changed type to " + type.name());
-          resync = "column " + c.name() + " changed type (seen without event triggers, so its values are re-read)";
-        } else {
-          what.add("column " + c.name() + " added");
-          if (live.isEmpty()) {
-            live = ctx.catalog().table(r.oid());
-          }
-          Optional<ColumnSpec> liveCol = live.flatMap(l -> l.spec().column(c.name()));
-          String mv = live.map(l -> l.missingValues().get(c.name())).orElse(null);
-          if (mv != null) {
-            missing.put(c.name(), mv);
-          } else if (liveCol.isPresent() && liveCol.get().defaultExpr() != null) {
-            resync = "column " + c.name() + " was added with a default the stream does not carry";
-          }
-        }
-      }
-    }
-    for (ColumnSpec c : spec.columns()) {
-      if (cols.stream().noneMatch(x -> x.name().equals(c.name()) || (x.attnum() == c.attnum() && c.attnum() != 0))) {
-        what.add("column " + c.name() + " dropped");
-      }
-    }
-    // Keep the old attnums working for the applier: a renamed column keeps its number, so match by it only
-    // when it was made up here.
-    List<String> key = new ArrayList<>();
-    for (String k : spec.keyColumns()) {
-      int i = spec.columnIndex(k);
-      String now = i == renamedAt ? rc.get(i).name() : k;
-      if (cols.stream().anyMatch(c -> c.name().equals(now))) {
-        key.add(now);
-      }
-    }
-    TableSpec to;
-    if (key.size() != spec.keyColumns().size()) {
-      to = new TableSpec(name, spec.oid(), cols, List.of(), null, "its row key columns were dropped",
-          spec.indexes());
-    } else {
-      to = new TableSpec(name, spec.oid(), cols, key, spec.keySource(), spec.unsyncableReason(), List.of());
-    }
-    return new Derived(to, missing, String.join(", ", what), resync);
-  }
-
-  /** Whether a Relation column's type (a domain, perhaps) is the column's recorded (base) type. */
-  private boolean sameType(ColumnSpec c, int typeOid) throws SQLException {
-    return c.type().oid() == typeOid || ctx.catalog() == null || ctx.catalog().type(typeOid).oid() == c.type().oid();
   }
 
   private static String abbreviate(String s) {
@@ -853,18 +741,11 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       routes.clear();
       renamed = System.nanoTime();
       Lsn saved = version;
-      try (PreparedStatement ps = store.writer().prepareStatement("SELECT version, op, relation, old_row, new_row"
-          + " FROM _viewsync_resync_buffer WHERE table_oid = ? AND version >= ? ORDER BY seq")) {
-        ps.setInt(1, j.oid);
-        ps.setLong(2, j.consistent.value());
-        try (ResultSet r = ps.executeQuery()) {
-          while (r.next() && writers.get(j.oid) == w) {
-            version = Lsn.of(r.getLong(1));
-            apply(w, Op.valueOf(r.getString(2)), j.relations.get(r.getInt(3)), decode(r.getBytes(4)),
-                decode(r.getBytes(5)));
-            replayed++;
-          }
-        }
+      try {
+        replayed = buffer.replay(j.oid, j.consistent, () -> writers.get(j.oid) == w, (at, op, relation, oldRow, newRow) -> {
+          version = at;
+          apply(w, Op.valueOf(op), j.relations.get(relation), oldRow, newRow);
+        });
       } finally {
         version = saved;
       }
@@ -902,69 +783,11 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
 
   private void buffer(Relation r, Op op, TupleData oldRow, TupleData newRow) throws SQLException {
     Resyncs.Job job = ctx.resyncs().job(r.oid());
-    if (bufferInsert == null) {
-      bufferInsert = store.writer().prepareStatement("INSERT INTO _viewsync_resync_buffer"
-          + " (table_oid, version, op, relation, old_row, new_row) VALUES (?, ?, ?, ?, ?, ?)");
-    }
-    bufferInsert.setInt(1, r.oid());
-    bufferInsert.setLong(2, version.value());
-    bufferInsert.setString(3, op.name());
-    bufferInsert.setInt(4, job.relationId(r));
-    bufferInsert.setBytes(5, encode(oldRow));
-    bufferInsert.setBytes(6, encode(newRow));
-    bufferInsert.executeUpdate();
+    buffer.add(r.oid(), version, op.name(), job.relationId(r), oldRow, newRow);
   }
 
   private void clearBuffer(int oid) throws SQLException {
-    try (PreparedStatement ps = store.writer().prepareStatement("DELETE FROM _viewsync_resync_buffer WHERE table_oid = ?")) {
-      ps.setInt(1, oid);
-      ps.executeUpdate();
-    }
-  }
-
-  static byte[] encode(TupleData t) {
-    if (t == null) {
-      return null;
-    }
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(t.size());
-      for (int i = 0; i < t.size(); i++) {
-        out.writeByte(t.kinds()[i]);
-        if (t.kinds()[i] == TupleData.TEXT) {
-          byte[] b = t.text(i).getBytes(StandardCharsets.UTF_8);
-          out.writeInt(b.length);
-          out.write(b);
-        }
-      }
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static TupleData decode(byte[] b) {
-    if (b == null) {
-      return null;
-    }
-    try {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b));
-      int n = in.readInt();
-      byte[] kinds = new byte[n];
-      String[] texts = new String[n];
-      for (int i = 0; i < n; i++) {
-        kinds[i] = in.readByte();
-        if (kinds[i] == TupleData.TEXT) {
-          byte[] s = new byte[in.readInt()];
-          in.readFully(s);
-          texts[i] = new String(s, StandardCharsets.UTF_8);
-        }
-      }
-      return new TupleData(kinds, texts);
-    } catch (IOException e) {
-      throw new IllegalStateException("a resync buffer row is unreadable", e);
-    }
+    buffer.clear(oid);
   }
 
   // ---------------------------------------------------------------- change log and batches
@@ -1085,7 +908,8 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     for (TableWriter w : writers.values()) {
       w.close();
     }
-    for (PreparedStatement ps : new PreparedStatement[] {logChange, clearLog, bufferInsert}) {
+    buffer.close();
+    for (PreparedStatement ps : new PreparedStatement[] {logChange, clearLog}) {
       if (ps != null) {
         ps.close();
       }

@@ -165,13 +165,13 @@ class ReplicaWriterTest {
   @Test
   void bufferedTuplesRoundTripWithNullsUnchangedToastAndUnicode() {
     TupleData t = row("1", null, "<u>", "h\u00e9llo \ud83d\ude00", "");
-    TupleData back = ReplicaWriter.decode(ReplicaWriter.encode(t));
+    TupleData back = ResyncBuffer.decode(ResyncBuffer.encode(t));
     assertThat(back).isEqualTo(t);
     assertThat(back.isNull(1)).isTrue();
     assertThat(back.isUnchangedToast(2)).isTrue();
     assertThat(back.text(4)).isEmpty();
-    assertThat(ReplicaWriter.encode(null)).isNull();
-    assertThat(ReplicaWriter.decode(null)).isNull();
+    assertThat(ResyncBuffer.encode(null)).isNull();
+    assertThat(ResyncBuffer.decode(null)).isNull();
   }
 
   @Test
