@@ -117,4 +117,20 @@ class JoinTest {
       view.assertMatchesFetch("step " + step + ": " + what);
     }
   }
+
+  @Test
+  void randomPushesKeepARelatedViewWithAPerParentLimitEqualToAFreshFetch() {
+    MemorySource parents = Catches.source("p", "id", "n");
+    MemorySource children = Catches.source("c", "id", "n");
+    Ordering byN = Ordering.of(List.of(Ordering.asc("n")), byId);
+    Take firstTwo = new Take(children.connect(Ordering.byKey(byId)), 2, List.of("n"));
+    MaterializedView view = new MaterializedView(Exists.exists(new Join(
+        new Filter(parents.connect(byN), r -> r.get("n") != null), firstTwo, List.of("n"), List.of("n"), "two"),
+        "two"));
+    Random random = new Random(8);
+    for (int step = 0; step < 600; step++) {
+      String what = RandomTable.step(random.nextBoolean() ? parents : children, random, "n", 4, 10);
+      view.assertMatchesFetch("step " + step + ": " + what);
+    }
+  }
 }
