@@ -1,0 +1,121 @@
+package io.viewsync.core.ivm;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Attaches to every parent row a relationship: the child rows whose child key columns equal its parent key
+ * columns (one-to-many when the child columns are a foreign key to the parent, many-to-one the other way
+ * round). Children are read lazily, by constraint, when the relationship is read. SQL equality: a parent with a
+ * NULL in its key columns has no children.
+ *
+ * <p>Pushes from the parent carry the relationship; a parent edit that changes its key columns becomes Remove
+ * then Add, since an Edit keeps relationships. Pushes from the child become a {@link Change.Child} for every
+ * matching parent (a child edit that changes its key columns: Remove from the old parents, then Add to the
+ * new). Stateless apart from its output. Not an {@link Operator}: it has two inputs.
+ *
+ * <p>Single-threaded: one pipeline is driven by one thread at a time.
+ */
+public final class Join implements Input {
+  private final Input parent;
+  private final Input child;
+  private final List<String> parentKey;
+  private final List<String> childKey;
+  private final String relationship;
+  private final Schema schema;
+  private Output output = Output.NONE;
+
+  public Join(Input parent, Input child, List<String> parentKey, List<String> childKey, String relationship) {
+    if (parentKey.isEmpty() || parentKey.size() != childKey.size()) {
+      throw new IllegalArgumentException("key columns must pair up: " + parentKey + " ↔ " + childKey);
+    }
+    this.parent = parent;
+    this.child = child;
+    this.parentKey = List.copyOf(parentKey);
+    this.childKey = List.copyOf(childKey);
+    this.relationship = relationship;
+    this.schema = parent.schema().withRelationship(relationship, child.schema());
+    parent.setOutput(this::pushParent);
+    child.setOutput(this::pushChild);
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public void setOutput(Output output) {
+    this.output = output;
+  }
+
+  @Override
+  public Stream<Node> fetch(FetchRequest request) {
+    return parent.fetch(request).map(this::attach);
+  }
+
+  private Node attach(Node node) {
+    Map<String, Supplier<Stream<Node>>> r = new HashMap<>(node.relationships());
+    Row constraint = correlate(node.row(), parentKey, childKey);
+    r.put(relationship, () -> constraint == null ? Stream.empty() : child.fetch(FetchRequest.where(constraint)));
+    return new Node(node.row(), r);
+  }
+
+  /** The constraint {@code to[i] = row[from[i]]}, or null if a value is NULL (nothing matches it). */
+  private static Row correlate(Row row, List<String> from, List<String> to) {
+    Map<String, Object> m = new HashMap<>();
+    for (int i = 0; i < from.size(); i++) {
+      Object v = row.get(from.get(i));
+      if (v == null) {
+        return null;
+      }
+      m.put(to.get(i), v);
+    }
+    return Row.of(m);
+  }
+
+  private void pushParent(Change change) {
+    if (change instanceof Change.Add add) {
+      output.push(new Change.Add(attach(add.node())));
+    } else if (change instanceof Change.Remove remove) {
+      output.push(new Change.Remove(attach(remove.node())));
+    } else if (change instanceof Change.Edit edit) {
+      if (edit.oldRow().select(parentKey).equals(edit.newRow().select(parentKey))) {
+        output.push(edit);
+      } else {
+        output.push(new Change.Remove(attach(Nodes.oldNode(parent, edit))));
+        output.push(new Change.Add(attach(Nodes.lookup(parent, edit.newRow()))));
+      }
+    } else if (change instanceof Change.Child) {
+      output.push(change);
+    } else {
+      throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
+  private void pushChild(Change change) {
+    if (change instanceof Change.Edit edit && !edit.oldRow().select(childKey).equals(edit.newRow().select(childKey))) {
+      pushToParents(edit.oldRow(), new Change.Remove(Nodes.oldNode(child, edit)));
+      pushToParents(edit.newRow(), new Change.Add(Nodes.lookup(child, edit.newRow())));
+    } else if (change instanceof Change.Add || change instanceof Change.Remove || change instanceof Change.Edit
+        || change instanceof Change.Child) {
+      pushToParents(change.row(), change);
+    } else {
+      throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
+  private void pushToParents(Row childRow, Change change) {
+    Row constraint = correlate(childRow, childKey, parentKey);
+    if (constraint == null) {
+      return;
+    }
+    // Collect first: pushing may change state the parent stream reads (a Take's bound).
+    for (Node p : parent.fetch(FetchRequest.where(constraint)).toList()) {
+      output.push(new Change.Child(p.row(), relationship, change));
+    }
+  }
+}

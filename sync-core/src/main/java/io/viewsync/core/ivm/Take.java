@@ -1,0 +1,261 @@
+package io.viewsync.core.ivm;
+
+import io.viewsync.core.ivm.FetchRequest.Basis;
+import io.viewsync.core.ivm.FetchRequest.Start;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the first {@code limit} rows of its input in order, or of each partition (rows with equal values in the
+ * partition columns — a limit inside a {@code related} join, partitioned by the child's join columns).
+ *
+ * <p>State per partition, built by the first fetch that reaches it: the window's size and its bound (its last
+ * row). A window holds exactly the input's rows up to the bound. Pushes for a partition never fetched are
+ * dropped: nobody downstream holds its rows, and a later fetch builds the window from the input as it then is —
+ * unless a fetch has read across partitions (its constraint does not fix the partition): then downstream may
+ * hold any partition, and a push for a new one builds its window as it was before the change, then applies it.
+ * Every change costs a bounded number of input fetches (the row after or before the bound), never a scan.
+ *
+ * <p>When one change becomes two pushes (the bound leaves as a row enters), the state is updated first and the
+ * entering row is hidden from fetch during the first push, so each push is consistent with a fetch.
+ *
+ * <p>Single-threaded: one pipeline is driven by one thread at a time.
+ */
+public final class Take implements Operator {
+  private static final class Window {
+    int size;
+    Row bound;
+  }
+
+  private final Input input;
+  private final int limit;
+  private final List<String> partitionColumns;
+  private final Ordering ordering;
+  private final Map<Row, Window> windows = new HashMap<>();
+  private Output output = Output.NONE;
+  private Row hidden;
+  private boolean acrossPartitions;
+
+  /** A limit over the whole input. */
+  public Take(Input input, int limit) {
+    this(input, limit, List.of());
+  }
+
+  public Take(Input input, int limit, List<String> partitionColumns) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit " + limit + " < 0");
+    }
+    this.input = input;
+    this.limit = limit;
+    this.partitionColumns = List.copyOf(partitionColumns);
+    this.ordering = input.schema().ordering();
+    input.setOutput(this);
+  }
+
+  @Override
+  public Schema schema() {
+    return input.schema();
+  }
+
+  @Override
+  public void setOutput(Output output) {
+    this.output = output;
+  }
+
+  @Override
+  public Stream<Node> fetch(FetchRequest request) {
+    if (limit == 0) {
+      return Stream.empty();
+    }
+    Stream<Node> rows = input.fetch(request);
+    if (request.constraint().columns().containsAll(partitionColumns)) {
+      // One partition: stop at its bound instead of testing every row.
+      Row bound = window(request.constraint().select(partitionColumns)).bound;
+      if (bound == null) {
+        return Stream.empty();
+      }
+      rows = request.reverse() ? rows.dropWhile(n -> ordering.compare(n.row(), bound) > 0)
+          : rows.takeWhile(n -> ordering.compare(n.row(), bound) <= 0);
+    } else {
+      acrossPartitions = true;
+      rows = rows.filter(n -> inWindow(n.row()));
+    }
+    Row hide = hidden;
+    return hide == null ? rows : rows.filter(n -> ordering.compare(n.row(), hide) != 0);
+  }
+
+  private boolean inWindow(Row row) {
+    Row bound = window(partition(row)).bound;
+    return bound != null && ordering.compare(row, bound) <= 0;
+  }
+
+  private Row partition(Row row) {
+    return row.select(partitionColumns);
+  }
+
+  private Window window(Row partition) {
+    Window w = windows.get(partition);
+    if (w == null) {
+      w = new Window();
+      for (Node n : input.fetch(FetchRequest.where(partition)).limit(limit).toList()) {
+        w.size++;
+        w.bound = n.row();
+      }
+      windows.put(partition, w);
+    }
+    return w;
+  }
+
+  /**
+   * The window of {@code p}, or null if it is not kept. A new one is built as it was before the change that
+   * removed {@code gone} from the input and added {@code added} (the input already shows the change).
+   */
+  private Window windowBefore(Row p, Row gone, Row added) {
+    Window w = windows.get(p);
+    if (w != null || !acrossPartitions) {
+      return w;
+    }
+    List<Row> rows = new ArrayList<>(input.fetch(FetchRequest.where(p)).limit(limit + 1L).map(Node::row)
+        .filter(r -> added == null || ordering.compare(r, added) != 0).toList());
+    if (gone != null) {
+      rows.add(gone);
+      rows.sort(ordering);
+    }
+    w = new Window();
+    w.size = Math.min(limit, rows.size());
+    w.bound = w.size == 0 ? null : rows.get(w.size - 1);
+    windows.put(p, w);
+    return w;
+  }
+
+  @Override
+  public void push(Change change) {
+    if (limit == 0) {
+      return;
+    }
+    if (change instanceof Change.Edit edit && !partition(edit.oldRow()).equals(partition(edit.newRow()))) {
+      // A row moving between partitions leaves one window and may enter another.
+      Node oldNode = Nodes.oldNode(input, edit);
+      Window from = windowBefore(partition(edit.oldRow()), edit.oldRow(), null);
+      if (from != null) {
+        remove(from, partition(edit.oldRow()), oldNode);
+      }
+      Window to = windowBefore(partition(edit.newRow()), null, edit.newRow());
+      if (to != null) {
+        add(to, partition(edit.newRow()), Nodes.lookup(input, edit.newRow()));
+      }
+      return;
+    }
+    Row p = partition(change.row());
+    Window w = change instanceof Change.Add ? windowBefore(p, null, change.row())
+        : change instanceof Change.Remove ? windowBefore(p, change.row(), null)
+        : change instanceof Change.Edit edit ? windowBefore(p, edit.oldRow(), edit.newRow())
+        : windowBefore(p, null, null);
+    if (w == null) {
+      return;
+    }
+    if (change instanceof Change.Add add) {
+      add(w, p, add.node());
+    } else if (change instanceof Change.Remove remove) {
+      remove(w, p, remove.node());
+    } else if (change instanceof Change.Edit edit) {
+      edit(w, p, edit);
+    } else if (change instanceof Change.Child) {
+      if (w.bound != null && ordering.compare(change.row(), w.bound) <= 0) {
+        output.push(change);
+      }
+    } else {
+      throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
+  private void add(Window w, Row p, Node node) {
+    Row row = node.row();
+    if (w.size < limit) {
+      w.size++;
+      if (w.bound == null || ordering.compare(row, w.bound) > 0) {
+        w.bound = row;
+      }
+      output.push(new Change.Add(node));
+    } else if (ordering.compare(row, w.bound) < 0) {
+      enterEvictingBound(w, p, node);
+    }
+  }
+
+  /** {@code entering} sorts before the bound of a full window: the bound leaves, the row before it is the new bound. */
+  private void enterEvictingBound(Window w, Row p, Node entering) {
+    List<Node> lastTwo = input.fetch(new FetchRequest(p, new Start(w.bound, Basis.AT), true)).limit(2).toList();
+    Node leaving = lastTwo.get(0);
+    w.bound = lastTwo.get(1).row(); // limit >= 1 and the entering row sorts before the old bound: it exists
+    hidden = entering.row();
+    try {
+      output.push(new Change.Remove(leaving));
+    } finally {
+      hidden = null;
+    }
+    output.push(new Change.Add(entering));
+  }
+
+  private void remove(Window w, Row p, Node node) {
+    Row row = node.row();
+    if (w.bound == null || ordering.compare(row, w.bound) > 0) {
+      return;
+    }
+    if (w.size == limit) {
+      Node next = after(p, w.bound);
+      if (next != null) {
+        output.push(new Change.Remove(node)); // the bound stays: the window is the rows up to it, one fewer
+        w.bound = next.row();
+        output.push(new Change.Add(next));
+        return;
+      }
+    }
+    w.size--;
+    if (ordering.compare(row, w.bound) == 0) {
+      w.bound = lastUpTo(p, new Start(row, Basis.AFTER));
+    }
+    output.push(new Change.Remove(node));
+  }
+
+  private void edit(Window w, Row p, Change.Edit edit) {
+    Row bound = w.bound;
+    if (bound == null) {
+      return;
+    }
+    if (ordering.compare(edit.oldRow(), bound) > 0) {
+      // The old row was beyond a full window: the new one enters only if it sorts before the bound.
+      if (ordering.compare(edit.newRow(), bound) < 0) {
+        enterEvictingBound(w, p, Nodes.lookup(input, edit.newRow()));
+      }
+      return;
+    }
+    if (ordering.compare(edit.newRow(), bound) <= 0) {
+      if (ordering.compare(edit.oldRow(), bound) == 0) {
+        w.bound = lastUpTo(p, new Start(bound, Basis.AT));
+      }
+      output.push(edit);
+      return;
+    }
+    // The row moves past the bound: the first row after the bound closes the window — the row itself or another.
+    Node next = after(p, bound);
+    if (ordering.compare(next.row(), edit.newRow()) == 0) {
+      w.bound = edit.newRow();
+      output.push(edit);
+    } else {
+      output.push(new Change.Remove(Nodes.oldNode(input, edit)));
+      w.bound = next.row();
+      output.push(new Change.Add(next));
+    }
+  }
+
+  private Node after(Row p, Row bound) {
+    return input.fetch(new FetchRequest(p, new Start(bound, Basis.AFTER), false)).findFirst().orElse(null);
+  }
+
+  private Row lastUpTo(Row p, Start start) {
+    return input.fetch(new FetchRequest(p, start, true)).findFirst().map(Node::row).orElse(null);
+  }
+}
