@@ -13,7 +13,10 @@ public enum Op {
   IN("IN"), NOT_IN("NOT IN"),
   /** Case-sensitive pattern: {@code %} any run, {@code _} one character, {@code \} escapes the next character. */
   LIKE("LIKE"),
-  /** As {@link #LIKE}, ignoring case (Unicode simple case folding). */
+  /**
+   * As {@link #LIKE}, ignoring the case of ASCII letters only: what SQLite's LIKE and Postgres' ILIKE under
+   * {@code COLLATE "C"} both do, so the replica and the Postgres oracle agree.
+   */
   ILIKE("ILIKE"),
   IS("IS"), IS_NOT("IS NOT");
 

@@ -189,6 +189,9 @@ public final class QueryValidator {
               + "\" is " + spec.type().name());
         } else if (!(value instanceof Literal.Text || value instanceof Literal.Null)) {
           error(Kind.TYPE_MISMATCH, valuePath, op.symbol() + " takes a string pattern");
+        } else if (value instanceof Literal.Text pattern && endsWithLoneEscape(pattern.value())) {
+          // Postgres raises an error for such a pattern; refusing it keeps the replica and the oracle in step.
+          error(Kind.TYPE_MISMATCH, valuePath, "the pattern ends with an escape character (write \\\\ for a \\)");
         }
       } else if (op == Op.IS || op == Op.IS_NOT) {
         boolean ok = value instanceof Literal.Null || (value instanceof Literal.Bool && kind == ColumnKind.BOOL);
@@ -245,6 +248,14 @@ public final class QueryValidator {
     void error(Kind kind, String path, String message) {
       errors.add(new QueryError(kind, path, message));
     }
+  }
+
+  private static boolean endsWithLoneEscape(String pattern) {
+    int backslashes = 0;
+    for (int i = pattern.length() - 1; i >= 0 && pattern.charAt(i) == '\\'; i--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 1;
   }
 
   private static String describe(Literal value) {

@@ -125,6 +125,9 @@ class QueryValidatorTest {
     assertThat(errors(Query.of("issues").withWhere(cmp("title", Op.ILIKE, new Literal.Int(1)))))
         .extracting(QueryError::path).containsExactly("where.value");
     assertThat(errors(Query.of("users").withWhere(cmp("name", Op.LIKE, new Literal.Text("a\\%%"))))).isEmpty();
+    assertThat(errors(Query.of("users").withWhere(cmp("name", Op.LIKE, new Literal.Text("a\\\\"))))).isEmpty();
+    assertThat(errors(Query.of("users").withWhere(cmp("name", Op.LIKE, new Literal.Text("a\\\\\\")))))
+        .extracting(QueryError::kind).containsExactly(Kind.TYPE_MISMATCH);
   }
 
   @Test
