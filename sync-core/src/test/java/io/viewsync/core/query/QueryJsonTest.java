@@ -159,4 +159,12 @@ class QueryJsonTest {
     assertThat(QueryJson.parse(json).errors()).isNotEmpty().extracting(QueryError::kind)
         .containsOnly(Kind.MALFORMED);
   }
+
+  @Test
+  void jsonNestedTooDeeplyForTheParserIsMalformedRatherThanAStackOverflow() {
+    String json = "{\"table\":\"t\",\"where\":" + "{\"type\":\"not\",\"condition\":".repeat(5_000)
+        + "{\"type\":\"cmp\",\"column\":\"a\",\"op\":\"=\",\"value\":1}" + "}".repeat(5_000) + "}";
+
+    assertThat(QueryJson.parse(json).errors()).extracting(QueryError::kind).containsExactly(Kind.MALFORMED);
+  }
 }
