@@ -148,15 +148,7 @@ final class UpstreamSession implements AutoCloseable {
     PgCatalog catalog = new PgCatalog(conn);
     List<TableName> candidates = new ArrayList<>();
     if (config.tables().isEmpty()) {
-      try (Statement s = conn.createStatement();
-           ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
-               + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-               + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\\_%'"
-               + " ORDER BY 1, 2")) {
-        while (rs.next()) {
-          candidates.add(new TableName(rs.getString(1), rs.getString(2)));
-        }
-      }
+      candidates.addAll(userTables(""));
     } else {
       config.tables().forEach(t -> candidates.add(TableName.parse(t)));
     }
@@ -185,6 +177,24 @@ final class UpstreamSession implements AutoCloseable {
       s.execute("COMMENT ON PUBLICATION " + TableName.quoteIdent(config.publication()) + " IS '" + MANAGED_COMMENT + "'");
     }
     log.info("created publication {} for {} tables", config.publication(), publish.size());
+  }
+
+  /**
+   * The tables a publication "for every syncable table" may hold (ordinary and partitioned tables, no partitions,
+   * no system or viewsync schemas) that also meet {@code andCondition} (SQL over {@code c}, pg_class), by name.
+   */
+  private List<TableName> userTables(String andCondition) throws SQLException {
+    List<TableName> out = new ArrayList<>();
+    try (Statement s = conn.createStatement();
+         ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+             + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\\_%'"
+             + andCondition + " ORDER BY 1, 2")) {
+      while (rs.next()) {
+        out.add(new TableName(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
   }
 
   /** Marks a publication viewsync created for every table with a usable key; it keeps it that way. */
@@ -221,17 +231,9 @@ final class UpstreamSession implements AutoCloseable {
     if (!managedPublication()) {
       return;
     }
-    List<TableName> add = new ArrayList<>();
-    try (Statement s = conn.createStatement();
-         ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
-             + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_viewsync') AND n.nspname NOT LIKE 'pg\\_%'"
-             + " AND c.oid NOT IN (SELECT prrelid FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid"
-             + " WHERE p.pubname = '" + config.publication().replace("'", "''") + "')")) {
-      while (rs.next()) {
-        add.add(new TableName(rs.getString(1), rs.getString(2)));
-      }
-    }
+    List<TableName> add = userTables(" AND c.oid NOT IN (SELECT prrelid FROM pg_publication_rel pr"
+        + " JOIN pg_publication p ON p.oid = pr.prpubid WHERE p.pubname = '" + config.publication().replace("'", "''")
+        + "')");
     PgCatalog cat = catalog();
     for (TableName t : add) {
       if (cat.tableSpec(t).syncable()) {

@@ -84,24 +84,7 @@ final class AdminClient {
     return new Reply(uri, response.statusCode(), result, message);
   }
 
-  /**
-   * Percent-encodes one path segment: everything but RFC 3986 unreserved characters, so {@code /}, spaces and
-   * non-ASCII letters in a table name stay inside the segment.
-   */
-  static String encodeSegment(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = x & 0xFF;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
-        b.append((char) c);
-      } else {
-        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-      }
-    }
-    return b.toString();
-  }
+
 
   private static String describe(IOException e) {
     if (e instanceof HttpConnectTimeoutException) {

@@ -1,5 +1,6 @@
 package io.viewsync.server.cli;
 
+import io.viewsync.server.config.PercentEncoding;
 import io.viewsync.server.config.AdminClientConfig;
 import io.viewsync.server.config.AdminClientOptions;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ final class ResyncCommand implements Callable<Integer> {
     AdminClient client = new AdminClient(config);
     AdminClient.Reply reply;
     try {
-      reply = client.post("/admin/tables/" + AdminClient.encodeSegment(table) + "/resync");
+      reply = client.post("/admin/tables/" + PercentEncoding.encode(table) + "/resync");
     } catch (AdminClient.UnreachableException e) {
       err.println("viewsync: " + e.getMessage());
       err.flush();

@@ -1,7 +1,5 @@
 package io.viewsync.server.config;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -275,51 +273,17 @@ public record UpstreamUrl(String host, int port, String database, String user, S
     return -1;
   }
 
-  /**
-   * Percent-decodes UTF-8; with {@code plusIsSpace} also turns {@code +} into a space, as pgjdbc's
-   * {@code URLDecoder} does. The message on failure names the component, never its value.
-   */
+  /** {@link PercentEncoding#decode}, with a message that names the URL component (never its value). */
   static String decode(String s, boolean plusIsSpace, String what) {
-    if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
-      return s;
+    try {
+      return PercentEncoding.decode(s, plusIsSpace);
+    } catch (IllegalArgumentException e) {
+      throw invalid("the " + what + " " + e.getMessage());
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
-            || Character.digit(s.charAt(i + 2), 16) < 0) {
-          throw invalid("the " + what + " has a '%' that is not followed by two hex digits");
-        }
-        out.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
-        i += 2;
-      } else if (c == '+' && plusIsSpace) {
-        out.write(' ');
-      } else {
-        byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-          bytes = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        out.writeBytes(bytes);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** Percent-encodes everything but RFC 3986 unreserved characters (so pgjdbc's decoder reads it back exactly). */
-  static String encode(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = x & 0xFF;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
-        b.append((char) c);
-      } else {
-        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-      }
-    }
-    return b.toString();
+  private static String encode(String s) {
+    return PercentEncoding.encode(s);
   }
+
 }

@@ -1,10 +1,6 @@
 package io.viewsync.server.http;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.viewsync.server.config.PercentEncoding;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -111,43 +107,9 @@ final class PathTemplate {
     String rest = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
     List<String> result = new ArrayList<>();
     for (String segment : rest.split("/", -1)) {
-      result.add(decode(segment));
+      result.add(PercentEncoding.decode(segment, false));
     }
     return result;
-  }
-
-  /** Percent-decodes one path segment; see {@link #segments}. */
-  static String decode(String segment) {
-    if (segment.indexOf('%') < 0) {
-      return segment;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-    int i = 0;
-    while (i < segment.length()) {
-      if (segment.charAt(i) == '%') {
-        int hi = i + 1 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
-        int lo = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 2), 16) : -1;
-        if (hi < 0 || lo < 0) {
-          throw new IllegalArgumentException("a '%' in the path is not followed by two hex digits");
-        }
-        bytes.write(hi * 16 + lo);
-        i += 3;
-      } else {
-        int end = segment.indexOf('%', i);
-        end = end < 0 ? segment.length() : end;
-        bytes.writeBytes(segment.substring(i, end).getBytes(StandardCharsets.UTF_8));
-        i = end;
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("the percent-encoded bytes in the path are not UTF-8");
-    }
   }
 
   @Override

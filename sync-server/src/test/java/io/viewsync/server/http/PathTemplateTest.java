@@ -42,15 +42,15 @@ class PathTemplateTest {
 
   @Test
   void aPlusInAPathIsAPlusNotASpace() {
-    assertThat(PathTemplate.decode("a+b%2Bc")).isEqualTo("a+b+c");
+    assertThat(PathTemplate.segments("/a+b%2Bc")).containsExactly("a+b+c");
   }
 
   @Test
   void brokenPercentEncodingIsRejected() {
-    assertThatThrownBy(() -> PathTemplate.decode("a%2")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PathTemplate.decode("a%zz")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PathTemplate.decode("%FF")).hasMessageContaining("UTF-8");
-    assertThatThrownBy(() -> PathTemplate.decode("%E2%9C")).as("a truncated sequence").hasMessageContaining("UTF-8");
+    assertThatThrownBy(() -> PathTemplate.segments("/a%2")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathTemplate.segments("/a%zz")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathTemplate.segments("/%FF")).hasMessageContaining("UTF-8");
+    assertThatThrownBy(() -> PathTemplate.segments("/%E2%9C")).as("a truncated sequence").hasMessageContaining("UTF-8");
   }
 
   @Test
