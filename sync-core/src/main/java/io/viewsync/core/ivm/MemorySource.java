@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
-public final class MemorySource {
+public final class MemorySource implements Source {
   private final String table;
   private final List<String> columns;
   private final List<String> key;
@@ -33,10 +33,24 @@ public final class MemorySource {
     this.key = List.copyOf(key);
   }
 
-  /** A new input over this table in {@code ordering} (which must end with the key). */
-  public Input connect(Ordering ordering) {
-    Connection c = new Connection(connections.size(),
-        new Schema(table, columns, key, ordering, Map.of()));
+  @Override
+  public String table() {
+    return table;
+  }
+
+  @Override
+  public List<String> columns() {
+    return columns;
+  }
+
+  @Override
+  public List<String> key() {
+    return key;
+  }
+
+  @Override
+  public SourceInput connect(Ordering ordering) {
+    Connection c = new Connection(new Schema(table, columns, key, ordering, Map.of()));
     connections.add(c);
     return c;
   }
@@ -83,9 +97,12 @@ public final class MemorySource {
   private void fanOut(Change change) {
     pending = change;
     try {
-      for (Connection c : connections) {
-        pushingTo = c.index;
-        c.output.push(change);
+      // A copy: a push may close a connection (a pipeline torn down) or open one.
+      for (Connection c : List.copyOf(connections)) {
+        pushingTo = connections.indexOf(c);
+        if (pushingTo >= 0) {
+          c.output.push(change);
+        }
       }
     } finally {
       pending = null;
@@ -111,14 +128,17 @@ public final class MemorySource {
     return visible;
   }
 
-  private final class Connection implements Input {
-    private final int index;
+  private final class Connection implements SourceInput {
     private final Schema schema;
     private Output output = Output.NONE;
 
-    Connection(int index, Schema schema) {
-      this.index = index;
+    Connection(Schema schema) {
       this.schema = schema;
+    }
+
+    @Override
+    public void close() {
+      connections.remove(this);
     }
 
     @Override
@@ -130,7 +150,7 @@ public final class MemorySource {
     public Stream<Node> fetch(FetchRequest request) {
       Ordering ordering = schema.ordering();
       List<Row> result = new ArrayList<>();
-      for (Row r : visibleTo(index)) {
+      for (Row r : visibleTo(connections.indexOf(this))) {
         if (r.matches(request.constraint()) && request.fromStart(r, ordering)) {
           result.add(r);
         }
