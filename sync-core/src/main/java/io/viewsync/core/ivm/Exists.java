@@ -3,43 +3,61 @@ package io.viewsync.core.ivm;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Keeps a parent row iff its relationship is non-empty ({@code EXISTS}) or empty ({@code NOT EXISTS}). It keeps
- * the size of the relationship of every parent its input has shown it (counted once, then tracked through
- * child Add/Remove), so a child change costs no count unless it flips emptiness: then the parent is added or
- * removed downstream, with the relationship as it is after (Add) or was before (Remove) the change.
+ * Keeps a parent row iff a test over the row and the emptiness of some of its relationships passes: plain
+ * {@code EXISTS} ({@link #exists}) or {@code NOT EXISTS} ({@link #notExists}) of one relationship, or any
+ * condition mixing columns and exists terms ({@link #where}: {@code a = 1 OR EXISTS(…)}). It keeps the size of
+ * each tested relationship of every parent its input has shown it (counted once, then tracked through child
+ * Add/Remove), so a child change costs no count; since the test sees only emptiness, the parent's fate can flip
+ * only when a size crosses zero: then the parent is added or removed downstream, with the relationship as it is
+ * after (Add) or was before (Remove) the change. An edit of the parent whose test flips becomes Remove or Add
+ * ({@link Edits#split}).
  *
- * <p>Expects the relationship's child changes from a {@link Join} directly upstream (possibly through Filters
- * on the parent), which guarantees an Edit of the parent keeps the relationship.
+ * <p>Expects the relationships' child changes from {@link Join}s directly upstream (possibly through Filters on
+ * the parent), which guarantees an Edit of the parent keeps the relationships.
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
 public final class Exists implements Operator {
+  /** The test: a row and, for each tested relationship by name, whether it is non-empty. */
+  @FunctionalInterface
+  public interface Test {
+    boolean test(Row row, Predicate<String> nonEmpty);
+  }
+
   private final Input input;
-  private final String relationship;
-  private final boolean negated;
-  private final Map<Row, Integer> sizes = new HashMap<>(); // parent key -> relationship size
+  private final List<String> relationships;
+  private final Test test;
+  private final Map<Row, int[]> sizes = new HashMap<>(); // parent key -> size per tested relationship
   private Output output = Output.NONE;
 
-  private Exists(Input input, String relationship, boolean negated) {
-    if (!input.schema().relationships().containsKey(relationship)) {
-      throw new IllegalArgumentException("no relationship " + relationship + " on " + input.schema().table());
+  private Exists(Input input, List<String> relationships, Test test) {
+    for (String r : relationships) {
+      if (!input.schema().relationships().containsKey(r)) {
+        throw new IllegalArgumentException("no relationship " + r + " on " + input.schema().table());
+      }
     }
     this.input = input;
-    this.relationship = relationship;
-    this.negated = negated;
+    this.relationships = List.copyOf(relationships);
+    this.test = test;
     input.setOutput(this);
   }
 
   public static Exists exists(Input input, String relationship) {
-    return new Exists(input, relationship, false);
+    return new Exists(input, List.of(relationship), (row, nonEmpty) -> nonEmpty.test(relationship));
   }
 
   public static Exists notExists(Input input, String relationship) {
-    return new Exists(input, relationship, true);
+    return new Exists(input, List.of(relationship), (row, nonEmpty) -> !nonEmpty.test(relationship));
+  }
+
+  /** Keeps the rows passing {@code test}, which may ask about the emptiness of {@code relationships} only. */
+  public static Exists where(Input input, List<String> relationships, Test test) {
+    return new Exists(input, relationships, test);
   }
 
   @Override
@@ -54,43 +72,55 @@ public final class Exists implements Operator {
 
   @Override
   public Stream<Node> fetch(FetchRequest request) {
-    return input.fetch(request).filter(n -> keeps(size(n)));
+    return input.fetch(request).filter(n -> keeps(n.row(), sizes(n)));
   }
 
-  private boolean keeps(int size) {
-    return (size > 0) != negated;
+  private boolean keeps(Row row, int[] s) {
+    return test.test(row, name -> {
+      int i = relationships.indexOf(name);
+      if (i < 0) {
+        throw new IllegalArgumentException("the test asked about " + name + ", not one of " + relationships);
+      }
+      return s[i] > 0;
+    });
   }
 
   private Row key(Row row) {
     return row.select(input.schema().key());
   }
 
-  private int size(Node node) {
-    return sizes.computeIfAbsent(key(node.row()), k -> (int) node.children(relationship).count());
+  private static int[] count(Node node, List<String> relationships) {
+    int[] s = new int[relationships.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (int) node.children(relationships.get(i)).count();
+    }
+    return s;
   }
 
-  private int size(Row row) {
-    Integer s = sizes.get(key(row));
-    return s != null ? s : size(Nodes.lookup(input, row));
+  private int[] sizes(Node node) {
+    return sizes.computeIfAbsent(key(node.row()), k -> count(node, relationships));
+  }
+
+  private int[] sizes(Row row) {
+    int[] s = sizes.get(key(row));
+    return s != null ? s : sizes(Nodes.lookup(input, row));
   }
 
   @Override
   public void push(Change change) {
     if (change instanceof Change.Add add) {
       sizes.remove(key(add.row()));
-      if (keeps(size(add.node()))) {
+      if (keeps(add.row(), sizes(add.node()))) {
         output.push(change);
       }
     } else if (change instanceof Change.Remove remove) {
-      int size = sizes.containsKey(key(remove.row())) ? sizes.remove(key(remove.row()))
-          : (int) remove.node().children(relationship).count();
-      if (keeps(size)) {
+      int[] known = sizes.remove(key(remove.row()));
+      if (keeps(remove.row(), known != null ? known : count(remove.node(), relationships))) {
         output.push(change);
       }
-    } else if (change instanceof Change.Edit) {
-      if (keeps(size(change.row()))) {
-        output.push(change);
-      }
+    } else if (change instanceof Change.Edit edit) {
+      int[] s = sizes(edit.newRow());
+      Edits.split(edit, keeps(edit.oldRow(), s), keeps(edit.newRow(), s), input, output);
     } else if (change instanceof Change.Child child) {
       pushChild(child);
     } else {
@@ -100,40 +130,41 @@ public final class Exists implements Operator {
 
   private void pushChild(Change.Child child) {
     Change inner = child.change();
-    if (!child.relationship().equals(relationship)
-        || !(inner instanceof Change.Add || inner instanceof Change.Remove)) {
-      if (keeps(size(child.row()))) {
+    int i = relationships.indexOf(child.relationship());
+    if (i < 0 || !(inner instanceof Change.Add || inner instanceof Change.Remove)) {
+      if (keeps(child.row(), sizes(child.row()))) {
         output.push(child);
       }
       return;
     }
     boolean added = inner instanceof Change.Add;
-    Integer known = sizes.get(key(child.row()));
-    // Without a known size, count now: the input already shows the change.
-    int after = known != null ? known + (added ? 1 : -1) : (int) Nodes.lookup(input, child.row())
-        .children(relationship).count();
-    sizes.put(key(child.row()), after);
-    if (after != (added ? 1 : 0)) {
-      if (keeps(after)) {
-        output.push(child);
-      }
-      return;
+    int[] known = sizes.get(key(child.row()));
+    // Without known sizes, count now: the input already shows the change.
+    int[] after = known != null ? known.clone() : count(Nodes.lookup(input, child.row()), relationships);
+    if (known != null) {
+      after[i] += added ? 1 : -1;
     }
-    Node now = Nodes.lookup(input, child.row());
-    boolean nowKept = keeps(after);
-    if (nowKept) {
-      output.push(new Change.Add(now));
-    } else {
-      // The relationship before the change: empty, or just the removed child.
-      Node before = withRelationship(now, added ? Stream.empty() : Stream.of(((Change.Remove) inner).node()));
-      output.push(new Change.Remove(before));
+    int[] before = after.clone();
+    before[i] -= added ? 1 : -1;
+    sizes.put(key(child.row()), after);
+    boolean was = keeps(child.row(), before);
+    boolean is = keeps(child.row(), after);
+    if (was && is) {
+      output.push(child);
+    } else if (is) {
+      output.push(new Change.Add(Nodes.lookup(input, child.row())));
+    } else if (was) {
+      // The relationship before the change: empty, or just the removed child (a flip means the size crossed 0).
+      Node now = Nodes.lookup(input, child.row());
+      Node beforeNode = withRelationship(now, child.relationship(),
+          added ? List.of() : List.of(((Change.Remove) inner).node()));
+      output.push(new Change.Remove(beforeNode));
     }
   }
 
-  private Node withRelationship(Node node, Stream<Node> children) {
+  private static Node withRelationship(Node node, String relationship, List<Node> children) {
     Map<String, Supplier<Stream<Node>>> r = new HashMap<>(node.relationships());
-    List<Node> list = children.toList();
-    r.put(relationship, list::stream);
+    r.put(relationship, children::stream);
     return new Node(node.row(), r);
   }
 }
