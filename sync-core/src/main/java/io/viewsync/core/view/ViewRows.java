@@ -26,9 +26,38 @@ import java.util.Objects;
  * <p>Single-threaded: driven by the pipeline's thread.
  */
 public final class ViewRows implements Output {
+  /**
+   * A row's occurrences, by version: while a change is pushed through a pipeline that reads a table twice, one
+   * occurrence may already show the new row while another (a connection the source has not pushed to yet) still
+   * adds or removes the old one; once the change is through, one version is left.
+   */
   private static final class Entry {
-    int count;
-    Row row;
+    final Map<Row, Integer> versions = new LinkedHashMap<>(2);
+    Row row; // the version most recently added, the one reported
+
+    void add(Row version) {
+      versions.merge(version, 1, Integer::sum);
+      row = version;
+    }
+
+    void remove(Row version) {
+      Integer n = versions.get(version);
+      if (n == null) {
+        throw new IllegalStateException("remove of a version the query does not have: " + version);
+      }
+      if (n == 1) {
+        versions.remove(version);
+        if (version.equals(row) && !versions.isEmpty()) {
+          row = versions.keySet().iterator().next();
+        }
+      } else {
+        versions.put(version, n - 1);
+      }
+    }
+
+    boolean isEmpty() {
+      return versions.isEmpty();
+    }
   }
 
   private final Query query;
@@ -106,7 +135,8 @@ public final class ViewRows implements Output {
         throw new IllegalStateException("edit of a row the query does not have: " + edit);
       }
       touch(ref, e);
-      e.row = edit.newRow();
+      e.remove(edit.oldRow());
+      e.add(edit.newRow());
     } else if (change instanceof Change.Child child) {
       Related r = related(q, child.relationship());
       if (r != null) {
@@ -125,8 +155,7 @@ public final class ViewRows implements Output {
       e = new Entry();
       rows.put(ref, e);
     }
-    e.count++;
-    e.row = node.row();
+    e.add(node.row());
     for (Related r : q.related()) {
       node.children(r.name()).forEach(c -> add(c, r.query(), s.relationships().get(r.name())));
     }
@@ -139,7 +168,8 @@ public final class ViewRows implements Output {
       throw new IllegalStateException("remove of a row the query does not have: " + node.row());
     }
     touch(ref, e);
-    if (--e.count == 0) {
+    e.remove(node.row());
+    if (e.isEmpty()) {
       rows.remove(ref);
     }
     for (Related r : q.related()) {
