@@ -6,6 +6,7 @@ import io.viewsync.core.ivm.Row;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * <p>With ordering parts (c1 d1 … ck dk) and start row s, the rows beyond s are, in fetch order, the pieces i = k …
  * 1 of {c1 IS s1 AND … AND c(i-1) IS s(i-1) AND ci beyond si}. "Beyond" in effective direction ASC (NULL first, as
  * in SQLite) is {@code ci > si}, or {@code ci IS NOT NULL} when si is NULL; in DESC it is {@code ci < si} then
- * {@code ci IS NULL} (NULLs last), or nothing when si is NULL. {@link Basis#AT} adds a first piece: the start row
+ * {@code ci IS NULL} (NULLs last; skipped for a NOT NULL column), or nothing when si is NULL. {@link Basis#AT} adds a first piece: the start row
  * itself (the ordering ends with the key, so at most one row). Stateless; any thread.
  */
 final class FetchSql {
@@ -26,10 +27,13 @@ final class FetchSql {
   record Piece(String sql, List<Object> params) {}
 
   private final String select;
+  private final Set<String> notNull;
 
-  FetchSql(String table, List<String> columns) {
+  /** {@code notNull}: columns that hold no NULL (upstream NOT NULL), for which no {@code IS NULL} piece is read. */
+  FetchSql(String table, List<String> columns, Set<String> notNull) {
     this.select = "SELECT " + columns.stream().map(ReplicaStore::q).collect(Collectors.joining(", ")) + " FROM "
         + ReplicaStore.q(table);
+    this.notNull = Set.copyOf(notNull);
   }
 
   /**
@@ -74,7 +78,9 @@ final class FetchSql {
             : piece(plus(w, c + " > ?"), plus(p, v), orderBy));
       } else if (v != null) {
         out.add(piece(plus(w, c + " < ?"), plus(p, v), orderBy));
-        out.add(piece(plus(w, c + " IS NULL"), p, orderBy));
+        if (!notNull.contains(parts.get(i).column())) {
+          out.add(piece(plus(w, c + " IS NULL"), p, orderBy));
+        }
       }
     }
     return out;

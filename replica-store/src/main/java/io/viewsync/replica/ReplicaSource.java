@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -61,7 +62,8 @@ public final class ReplicaSource implements Source, AutoCloseable {
     this.table = spec.name().replicaName();
     this.columns = spec.columns().stream().map(ColumnSpec::name).toList();
     this.key = spec.keyColumns();
-    this.sql = new FetchSql(table, columns);
+    this.sql = new FetchSql(table, columns, spec.columns().stream().filter(ColumnSpec::notNull).map(ColumnSpec::name)
+        .collect(Collectors.toSet()));
     this.queries = new SnapshotQueries(table, columns, snapshot);
   }
 

@@ -170,7 +170,7 @@ class QueryIndexesTest {
     Ordering ordering = Ordering.of(List.of(Ordering.desc("v")), List.of("id"));
     Row constraint = Row.of("g", 7L);
     Row start = Row.of("id", 1007L, "g", 7L, "v", 50.5, "t", "x");
-    FetchSql sql = new FetchSql("items", List.of("id", "g", "v", "t"));
+    FetchSql sql = new FetchSql("items", List.of("id", "g", "v", "t"), Set.of("id"));
     try (Connection before = store.openReader()) {
       before.setAutoCommit(false);
       FetchSql.Piece lowerV = sql.pieces(constraint, ordering, false, start, Basis.AFTER).get(1);
