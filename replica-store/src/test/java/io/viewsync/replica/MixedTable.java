@@ -46,6 +46,15 @@ final class MixedTable {
       "z", new byte[] {0}, new byte[] {(byte) 0x80});
   private static final List<Object> K = List.of("a", "B", "é", SMILE, "\uFFFF");
 
+  /** Every value of every domain, once or more. */
+  static List<Object> allValues() {
+    List<Object> out = new ArrayList<>(M);
+    out.addAll(R);
+    out.addAll(T);
+    out.addAll(K);
+    return out;
+  }
+
   final TableSpec spec;
   final List<String> columns;
   private final Random random;

@@ -12,18 +12,25 @@ import io.viewsync.core.ivm.Node;
 import io.viewsync.core.ivm.Ordering;
 import io.viewsync.core.ivm.Row;
 import io.viewsync.core.ivm.Source;
+import io.viewsync.core.ivm.Values;
 import io.viewsync.core.schema.TableSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -359,6 +366,78 @@ class ReplicaSourceTest {
 
   private static List<Row> fetch(Input input, FetchRequest request) {
     return input.fetch(request).map(Node::row).toList();
+  }
+
+  @Test
+  void sqliteOrdersAndMatchesValuesAsValuesCompareDoes() throws Exception {
+    List<Object> values = MixedTable.allValues();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+         Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, x BLOB)"); // BLOB: no affinity, values stay as they are
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO v VALUES (?, ?)")) {
+        for (int i = 0; i < values.size(); i++) {
+          ps.setLong(1, i);
+          ValueBinder.bind(ps, 2, values.get(i));
+          ps.executeUpdate();
+        }
+      }
+      List<Integer> bySqlite = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT id FROM v ORDER BY x, id")) {
+        while (rs.next()) {
+          bySqlite.add(rs.getInt(1));
+        }
+      }
+      List<Integer> byValues = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        byValues.add(i);
+      }
+      byValues.sort((a, b) -> {
+        int cmp = Values.compare(values.get(a), values.get(b));
+        return cmp != 0 ? cmp : Integer.compare(a, b);
+      });
+      assertThat(bySqlite).isEqualTo(byValues);
+      try (PreparedStatement ps = c.prepareStatement("SELECT ? IS ?")) {
+        for (Object a : values) {
+          for (Object b : values) {
+            ValueBinder.bind(ps, 1, a);
+            ValueBinder.bind(ps, 2, b);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              assertThat(rs.getInt(1) == 1).as("%s IS %s", a, b)
+                  .isEqualTo(Values.compare(a, b) == 0);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void fetchReadsNothingUntilAskedAndAFetchDuringAHalfReadStreamDoesNotDisturbIt() throws Exception {
+    try (ReplicaStore store = ReplicaStore.open(dir)) {
+      MixedTable table = new MixedTable(MixedTable.BY_ID, new Random(1), 1000);
+      MixedTable.create(store, table.spec);
+      for (long i = 0; i < 100; i++) {
+        table.upsert(store.writer(), table.row().with("id", i));
+      }
+      store.commit();
+      try (Connection snapshot = store.openReader();
+           ReplicaSource source = new ReplicaSource(table.spec, () -> snapshot)) {
+        snapshot.setAutoCommit(false);
+        Input input = source.connect(Ordering.byKey(List.of("id")));
+        Stream<Node> unread = input.fetch(FetchRequest.ALL);
+        assertThat(source.statementsExecuted()).as("a stream not yet read").isZero();
+        List<Long> ids = new ArrayList<>();
+        Iterator<Node> it = input.fetch(FetchRequest.ALL).iterator();
+        while (it.hasNext()) {
+          ids.add((Long) it.next().row().get("id"));
+          // the same SQL, so the same cached statement, while the outer stream is between chunks or inside one
+          assertThat(input.fetch(FetchRequest.ALL).count()).isEqualTo(100);
+        }
+        assertThat(ids).hasSize(100).isSorted();
+        assertThat(unread.count()).as("a stream read late").isEqualTo(100);
+      }
+    }
   }
 
   @Test
