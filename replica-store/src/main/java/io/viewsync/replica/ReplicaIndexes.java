@@ -1,6 +1,7 @@
 package io.viewsync.replica;
 
 import io.viewsync.core.TableName;
+import io.viewsync.core.ivm.Ordering;
 import io.viewsync.core.schema.IndexSpec;
 import io.viewsync.core.schema.TableSpec;
 import java.sql.Connection;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * here (deferred constraints, NULLS NOT DISTINCT, collations: DESIGN §5), so a mirrored index only serves reads.
  *
  * <p>The methods compare what SQLite has ({@code pragma_index_list}) with what the spec asks for, so they are
- * idempotent and find a key index whose name went stale when its table was renamed.
+ * idempotent and find a key index whose name went stale when its table was renamed. Indexes made for queries
+ * ({@link QueryIndexes}, prefix {@code _viewsync_q_}) are left alone, except where a column or the table goes.
  *
- * <p>Replication thread only: they run on the writer connection, inside its open transaction.
+ * <p>Stateless; each method runs on the connection it is given. The ones that change indexes run on the writer
+ * connection, inside its open transaction (replication thread); {@link #orders} is also read by {@link QueryIndexes}
+ * on its own connection.
  */
 final class ReplicaIndexes {
   private static final Logger log = LoggerFactory.getLogger(ReplicaIndexes.class);
@@ -126,6 +130,9 @@ final class ReplicaIndexes {
       if (i.unique()) {
         continue; // the key index, see ensureKeyIndex
       }
+      if (i.name().startsWith(QueryIndexes.PREFIX)) {
+        continue; // made for queries on demand (QueryIndexes), not mirrored from upstream
+      }
       if (i.columns().equals(wanted.get(i.name()))) {
         have.put(i.name(), i.columns());
       } else {
@@ -147,20 +154,106 @@ final class ReplicaIndexes {
     }
   }
 
-  /** Drops the plain indexes of {@code table} over any of {@code columns}: SQLite refuses to drop an indexed column. */
+  /**
+   * Drops the plain indexes of {@code table} over any of {@code columns}, query indexes too: SQLite refuses to drop
+   * an indexed column. A query index that is still wanted is made again on demand.
+   */
   static void dropCovering(Connection c, String table, Collection<String> columns) throws SQLException {
     for (SqliteIndex i : list(c, table)) {
       if (!i.unique() && i.columns().stream().anyMatch(columns::contains)) {
-        exec(c, "DROP INDEX " + ReplicaStore.q(i.name()));
+        drop(c, i.name());
       }
     }
   }
 
-  /** Drops every index a CREATE INDEX made on {@code table}, the key index too. */
+  /** Drops every index a CREATE INDEX made on {@code table}, the key index and query indexes too. */
   static void dropAll(Connection c, String table) throws SQLException {
     for (SqliteIndex i : list(c, table)) {
-      exec(c, "DROP INDEX " + ReplicaStore.q(i.name()));
+      drop(c, i.name());
     }
+  }
+
+  private static void drop(Connection c, String index) throws SQLException {
+    exec(c, "DROP INDEX " + ReplicaStore.q(index));
+    if (index.startsWith(QueryIndexes.PREFIX)) {
+      QueryIndexes.forget(c, index);
+    }
+  }
+
+  /** A key column of an index as {@code pragma_index_xinfo} describes it; {@code name} null for an expression. */
+  record IndexColumn(String name, Ordering.Direction direction, boolean binary) {}
+
+  /**
+   * The orders SQLite can read {@code table} in without sorting, each a list of columns with directions: the table
+   * itself by its INTEGER PRIMARY KEY column (the rowid), and each index that is not partial, by its key columns up
+   * to the first expression or non-BINARY one, followed by that rowid column when the index covers all its key
+   * columns (every index of a rowid table ends with the rowid). A read in the exact reverse of an order is served
+   * too (SQLite scans backwards).
+   */
+  static List<List<Ordering.Part>> orders(Connection c, String table) throws SQLException {
+    String rowid = rowidColumn(c, table);
+    List<List<Ordering.Part>> out = new ArrayList<>();
+    if (rowid != null) {
+      out.add(List.of(Ordering.asc(rowid)));
+    }
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_index_list(?) WHERE partial = 0"
+        + " ORDER BY name")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    for (String index : names) {
+      List<Ordering.Part> order = new ArrayList<>();
+      boolean whole = true;
+      for (IndexColumn col : keyColumns(c, index)) {
+        if (col.name() == null || !col.binary()) {
+          whole = false;
+          break;
+        }
+        order.add(new Ordering.Part(col.name(), col.direction()));
+      }
+      if (whole && rowid != null) {
+        order.add(Ordering.asc(rowid));
+      }
+      out.add(order);
+    }
+    return out;
+  }
+
+  /** The key columns of {@code index} in index order, with direction and whether they collate as BINARY. */
+  static List<IndexColumn> keyColumns(Connection c, String index) throws SQLException {
+    List<IndexColumn> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?)"
+        + " WHERE key = 1 ORDER BY seqno")) {
+      ps.setString(1, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new IndexColumn(rs.getString(1), rs.getInt(2) != 0 ? Ordering.Direction.DESC
+              : Ordering.Direction.ASC, "BINARY".equalsIgnoreCase(rs.getString(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The column that is {@code table}'s rowid (a lone INTEGER PRIMARY KEY), or null. */
+  private static String rowidColumn(Connection c, String table) throws SQLException {
+    List<String> key = new ArrayList<>();
+    boolean integer = false;
+    try (PreparedStatement ps = c.prepareStatement("SELECT name, type FROM pragma_table_info(?) WHERE pk > 0")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          key.add(rs.getString(1));
+          integer = "INTEGER".equalsIgnoreCase(rs.getString(2));
+        }
+      }
+    }
+    return key.size() == 1 && integer ? key.get(0) : null;
   }
 
   /** Whether any table or index holds {@code name}: they share one namespace, case-insensitive for ASCII. */

@@ -79,6 +79,9 @@ public final class ReplicaStore implements AutoCloseable {
       s.execute("CREATE INDEX IF NOT EXISTS _viewsync_changes_version ON _viewsync_changes (version)");
       s.execute("CREATE TABLE IF NOT EXISTS _viewsync_schema_history (version INTEGER PRIMARY KEY,"
           + " fingerprint TEXT NOT NULL, lsn TEXT, ddl TEXT, applied_at TEXT NOT NULL)");
+      // Indexes made on demand for queries (QueryIndexes), so an operator can tell them from mirrored ones.
+      s.execute("CREATE TABLE IF NOT EXISTS " + QueryIndexes.TABLE + " (name TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
+          + " columns TEXT NOT NULL, created_at TEXT NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS _viewsync_resync_buffer (seq INTEGER PRIMARY KEY, table_oid INTEGER NOT NULL,"
           + " version INTEGER NOT NULL, op TEXT NOT NULL, relation INTEGER NOT NULL, old_row BLOB, new_row BLOB)");
     } catch (SQLException e) {

@@ -38,7 +38,7 @@ public final class Values {
       return b instanceof Long lb ? Long.compare(la, lb) : compareLongDouble(la, (Double) b);
     }
     if (a instanceof Double da) {
-      return b instanceof Double db ? Double.compare(da, db) : -compareLongDouble((Long) b, da);
+      return b instanceof Double db ? compareDoubles(da, db) : -compareLongDouble((Long) b, da);
     }
     if (a instanceof String sa) {
       return compareCodePoints(sa, (String) b);
@@ -60,6 +60,11 @@ public final class Values {
       return 3;
     }
     throw new IllegalStateException("not a storage value: " + v.getClass().getName());
+  }
+
+  /** As SQLite: {@code -0.0} equals {@code 0.0} (Double.compare would order them). */
+  private static int compareDoubles(double a, double b) {
+    return a == b ? 0 : Double.compare(a, b);
   }
 
   /** Exact: a long beyond 2^53 is not rounded to a double first. */

@@ -25,6 +25,14 @@ class ValuesTest {
   }
 
   @Test
+  void negativeZeroEqualsZeroAsInSqlite() {
+    assertThat(Values.compare(-0.0, 0.0)).isZero();
+    assertThat(Values.compare(0.0, -0.0)).isZero();
+    assertThat(Values.compare(-0.0, 0L)).isZero();
+    assertThat(Values.compare(-0.0, -Double.MIN_VALUE)).isPositive();
+  }
+
+  @Test
   void largeIntegersAreNotRoundedToDoubles() {
     long big = (1L << 53) + 1;
     assertThat(Values.compare(big, (double) (1L << 53))).isPositive();
