@@ -140,6 +140,14 @@ public final class Replicator implements AutoCloseable {
     return "streaming".equals(phase) && lag >= 0 && lag <= maxLagBytes;
   }
 
+  /**
+   * The replica store the replicator writes (replaced when a start has to wipe the replica): readers such as
+   * {@link Views} open their connections from it, and share its write gate for the indexes they create.
+   */
+  public ReplicaStore store() {
+    return store;
+  }
+
   public Lsn watermark() {
     ReplicaWriter w = writer;
     return w == null ? Lsn.ZERO : w.watermark();

@@ -126,13 +126,16 @@ public final class Snapshotter implements AutoCloseable {
 
   /**
    * Takes a new snapshot at the replica's latest version and returns what changed since the current one; the
-   * new snapshot becomes current and the old one is closed. Empty when the version did not move.
+   * new snapshot becomes current and the old one is closed. Empty when the version did not move (the new snapshot
+   * still replaces the old one, so that it sees schema objects created since, such as query indexes).
    */
   public List<Entry> advance() throws SQLException {
     Snapshot prev = current();
     Snapshot next = take();
     if (next.version().equals(prev.version())) {
-      next.close();
+      // Nothing to report, but move on anyway: the new snapshot sees indexes created since the old one.
+      current = next;
+      prev.close();
       return List.of();
     }
     try {
