@@ -75,14 +75,23 @@ class ViewOracleIT {
     int steps = ReplicaTesting.scaled(120, 1500);
     int checks = 0;
     int pgChecks = 0;
+    int unavailable = 0;
+    int resets = 0;
     try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
          Views views = new Views(r.store(), QueryLimits.DEFAULTS, MAX_INCREMENTAL);
          Connection pg = db.connect()) {
       RandomQueries generator = new RandomQueries(random, schema);
       Map<QueryHash, Query> queries = new LinkedHashMap<>();
       Map<QueryHash, Map<RowRef, Row>> clients = new HashMap<>();
+      List<Query> subscribed = new ArrayList<>();
+      // One query that reads the column renamed away and back, so that the schema change always touches one.
+      subscribed.add(Query.of("t0").withWhere(new io.viewsync.core.query.Condition.Compare("s",
+          io.viewsync.core.query.Op.LIKE, new io.viewsync.core.query.Literal.Text("a%")))
+          .withOrderBy(List.of(io.viewsync.core.query.Ordering.desc("s"))).withLimit(3L));
       for (int i = 0; i < ReplicaTesting.scaled(12, 30); i++) {
-        Query q = generator.next();
+        subscribed.add(generator.next());
+      }
+      for (Query q : subscribed) {
         Result<QueryHash> sub = views.subscribe(q);
         assertThat(sub.errors()).as("subscribe %s", QueryJson.write(q)).isEmpty();
         queries.put(sub.orElseThrow(), q);
@@ -92,7 +101,9 @@ class ViewOracleIT {
       for (int step = 0; step <= steps; step++) {
         String what = "hydration";
         if (step > 0) {
-          int kind = random.nextInt(40);
+          // A resync and a rename away and back at fixed points, big transactions every 15 steps; else random.
+          int kind = step % (steps / 4) == steps / 8 ? step % (steps / 2) == steps / 8 ? 0 : 1
+              : step % 15 == 0 ? 2 : 3;
           if (kind == 0) {
             what = "resync";
             String t = schema.names().get(random.nextInt(schema.names().size()));
@@ -116,6 +127,7 @@ class ViewOracleIT {
           advance = views.advance();
         }
         advance.updates().forEach((h, u) -> apply(clients.get(h), u.patches()));
+        resets += what.startsWith("resync") || what.startsWith("rename") ? 1 : 0;
         Map<String, TableSpec> specs = views.snapshot().tables();
         Map<String, List<Row>> tables = readAll(views.snapshot().connection(), specs);
         boolean samplePg = step % 10 == 0;
@@ -125,6 +137,7 @@ class ViewOracleIT {
           boolean fits = new io.viewsync.core.query.QueryValidator(specs, QueryLimits.DEFAULTS)
               .validate(e.getValue()).isOk();
           assertThat(status.available()).as("available iff the query fits the schema; " + context).isEqualTo(fits);
+          unavailable += fits ? 0 : 1;
           Map<RowRef, Row> expectedRows = new HashMap<>();
           if (fits) {
             Query normalized = new Normalizer(specs).normalize(e.getValue());
@@ -147,8 +160,11 @@ class ViewOracleIT {
       }
       assertThat(views.pipelines()).isEqualTo(queries.size());
     }
-    System.out.printf("ViewOracleIT: %d view checks, %d against Postgres%n", checks, pgChecks);
+    System.out.printf("ViewOracleIT: %d view checks, %d against Postgres, %d while unavailable, %d resets%n",
+        checks, pgChecks, unavailable, resets);
     assertThat(pgChecks).isPositive();
+    assertThat(unavailable).as("checks of queries made unavailable by the rename").isPositive();
+    assertThat(resets).isGreaterThanOrEqualTo(3);
   }
 
   private static void apply(Map<RowRef, Row> client, List<RowPatch> patches) {
