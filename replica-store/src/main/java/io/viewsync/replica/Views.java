@@ -82,7 +82,13 @@ public final class Views implements AutoCloseable {
     }
   }
 
-  private final ReplicaStore store;
+  /**
+   * The default most changes to one table that one advance pushes; more reset the table's views instead. The
+   * staged overlay costs each fetch a pass over the changes still staged, so pushing far more gets quadratic, while
+   * a reset costs a hydration.
+   */
+  public static final int DEFAULT_MAX_INCREMENTAL_CHANGES = 1_000;
+
   private final QueryLimits limits;
   private final int maxIncrementalChanges;
   private final Snapshotter snapshotter;
@@ -91,7 +97,6 @@ public final class Views implements AutoCloseable {
   private final Map<String, ReplicaSource> sources = new HashMap<>();
 
   public Views(ReplicaStore store, QueryLimits limits, int maxIncrementalChanges) {
-    this.store = store;
     this.limits = limits;
     this.maxIncrementalChanges = maxIncrementalChanges;
     this.snapshotter = new Snapshotter(store);
@@ -197,6 +202,14 @@ public final class Views implements AutoCloseable {
       }
     }
     push(entries, byTable, reset);
+    for (Map.Entry<QueryHash, View> e : views.entrySet()) {
+      View v = e.getValue();
+      if (v.pipeline != null && v.pipeline.failure() != null) {
+        log.error("the view of query {} failed while advancing to {}; building it again", e.getKey(),
+            now.version(), v.pipeline.failure());
+        tearDown(v);
+      }
+    }
     Map<QueryHash, Update> updates = new LinkedHashMap<>();
     boolean pending = false;
     for (Map.Entry<QueryHash, View> e : views.entrySet()) {
@@ -248,7 +261,7 @@ public final class Views implements AutoCloseable {
   }
 
   private void tearDown(View v) {
-    v.lastRows = v.rows.rows();
+    v.lastRows = v.rows.drained();
     v.pipeline.close();
     v.pipeline = null;
     v.rows = null;
@@ -267,10 +280,22 @@ public final class Views implements AutoCloseable {
     if (ensureIndexes(normalized, schema)) {
       return false;
     }
-    v.pipeline = new PipelineBuilder(this::source).build(normalized);
-    v.rows = new ViewRows(v.pipeline);
-    v.status = Status.AVAILABLE;
     v.hydrate = false;
+    try {
+      v.pipeline = new PipelineBuilder(this::source).build(normalized);
+      v.rows = new ViewRows(v.pipeline);
+      v.status = Status.AVAILABLE;
+    } catch (RuntimeException e) {
+      log.error("the view of query {} could not be built; it is unavailable until a table it reads is reset",
+          QueryHash.of(normalized), e);
+      if (v.pipeline != null) {
+        v.pipeline.close();
+      }
+      v.pipeline = null;
+      v.rows = null;
+      v.status = new Status(false, List.of(new QueryError(QueryError.Kind.INTERNAL, "",
+          "the server failed to build this query's view: " + e)));
+    }
     return true;
   }
 
@@ -302,7 +327,13 @@ public final class Views implements AutoCloseable {
       if (a.constrained().containsAll(spec.keyColumns())) {
         continue; // the key index finds the one row
       }
-      created |= indexes.ensure(a.table(), a.constrained(), a.ordering()).isPresent();
+      try {
+        created |= indexes.ensure(a.table(), a.constrained(), a.ordering()).isPresent();
+      } catch (SQLException e) {
+        // A view without its index is slow, not wrong; one that never hydrates helps nobody.
+        log.warn("no index for reading {} in order {} by {}: {}", a.table(), a.ordering(), a.constrained(),
+            e.getMessage());
+      }
     }
     return created;
   }

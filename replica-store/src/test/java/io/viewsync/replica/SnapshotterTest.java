@@ -1,5 +1,6 @@
 package io.viewsync.replica;
 
+import static io.viewsync.replica.DocsAndTags.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewsync.core.Lsn;
@@ -24,59 +25,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Two alternating snapshots turn the change log into before/after rows, against a real SQLite replica. */
 class SnapshotterTest {
-  private static final TableSpec DOCS = new TableSpec(new TableName("public", "docs"), 1,
-      List.of(new ColumnSpec("id", PgType.INT8, "bigint", true), new ColumnSpec("body", PgType.TEXT, "text", false)),
-      List.of("id"), "primary key docs_pkey", null);
-  private static final TableSpec TAGS = new TableSpec(new TableName("public", "tags"), 2,
-      List.of(new ColumnSpec("doc", PgType.INT8, "bigint", true), new ColumnSpec("tag", PgType.TEXT, "text", true)),
-      List.of("doc", "tag"), "primary key tags_pkey", null);
-  private static final Relation DOCS_REL = new Relation(1, "public", "docs", 'd',
-      List.of(new Column(true, "id", 20, -1), new Column(false, "body", 25, -1)));
-  private static final Relation TAGS_REL = new Relation(2, "public", "tags", 'd',
-      List.of(new Column(true, "doc", 20, -1), new Column(true, "tag", 25, -1)));
+  private static final TableSpec DOCS = DocsAndTags.DOCS;
+  private static final TableSpec TAGS = DocsAndTags.TAGS;
+  private static final Relation DOCS_REL = DocsAndTags.DOCS_REL;
+  private static final Relation TAGS_REL = DocsAndTags.TAGS_REL;
 
   @TempDir
   Path dir;
-  private ReplicaStore store;
-  private ReplicaWriter writer;
+  private DocsAndTags replica;
   private Snapshotter snapshots;
 
   @BeforeEach
   void open() throws SQLException {
-    store = ReplicaStore.open(dir);
-    for (TableSpec t : List.of(DOCS, TAGS)) {
-      store.createTable(t, TableState.SYNCING);
-      store.createKeyIndex(t);
-    }
-    store.putState(ReplicaWriter.STATE_WATERMARK, Lsn.of(1000).toString());
-    store.commit();
-    writer = new ReplicaWriter(store, Lsn.of(1000), Lsn.of(1010), new ApplyStats(), l -> { }, 1_000_000, 60_000,
-        ReplicaWriter.Context.NONE);
-    snapshots = new Snapshotter(store);
+    replica = new DocsAndTags(dir);
+    snapshots = new Snapshotter(replica.store);
   }
 
   @AfterEach
   void close() throws SQLException {
     snapshots.close();
-    writer.close();
-    store.close();
-  }
-
-  private static TupleData row(String... values) {
-    byte[] kinds = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      kinds[i] = values[i] == null ? TupleData.NULL : TupleData.TEXT;
-    }
-    return new TupleData(kinds, values);
+    replica.close();
   }
 
   private void tx(long commit, Change... changes) throws SQLException {
-    writer.accept(new Change.Begin(Lsn.of(commit), 0, 1));
-    for (Change c : changes) {
-      writer.accept(c);
-    }
-    writer.accept(new Change.Commit(Lsn.of(commit), Lsn.of(commit + 8), 0));
-    writer.flush();
+    replica.tx(commit, changes);
   }
 
   private static Map<String, Object> doc(long id, String body) {

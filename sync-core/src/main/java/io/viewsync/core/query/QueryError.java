@@ -38,6 +38,11 @@ public record QueryError(Kind kind, String path, String message) {
     /** Correlation lists empty or of different lengths, unknown columns, or column types that differ. */
     BAD_CORRELATION,
     /** Two related subqueries of one query with the same name. */
-    DUPLICATE_NAME
+    DUPLICATE_NAME,
+    /**
+     * Not the query's fault: the server failed to evaluate it (a bug, logged with the query hash). The view is
+     * built again at the next reset of a table it reads.
+     */
+    INTERNAL
   }
 }

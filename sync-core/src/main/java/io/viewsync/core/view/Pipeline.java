@@ -18,12 +18,27 @@ public final class Pipeline implements AutoCloseable {
   private final Input input;
   private final List<Source.SourceInput> connections;
   private final Set<String> tables;
+  private final Failure failure;
 
-  Pipeline(Query query, Input input, List<Source.SourceInput> connections, Set<String> tables) {
+  /** The first exception a push through the pipeline threw; once set, the pipeline takes no more pushes. */
+  static final class Failure {
+    RuntimeException first;
+  }
+
+  Pipeline(Query query, Input input, List<Source.SourceInput> connections, Set<String> tables, Failure failure) {
     this.query = query;
     this.input = input;
     this.connections = List.copyOf(connections);
     this.tables = Set.copyOf(tables);
+    this.failure = failure;
+  }
+
+  /**
+   * The exception a push threw inside this pipeline (a bug), or null. A failed pipeline ignores later pushes, so
+   * one broken query cannot stop the others that share its sources; its owner tears it down and builds it again.
+   */
+  public RuntimeException failure() {
+    return failure.first;
   }
 
   /** The normalized query the pipeline computes. */

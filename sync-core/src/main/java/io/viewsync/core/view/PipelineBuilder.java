@@ -49,7 +49,7 @@ public final class PipelineBuilder {
     Build b = new Build(relatedNames(normalized, new HashSet<>()));
     try {
       Input top = b.query(normalized, List.of());
-      return new Pipeline(normalized, top, b.connections, b.tables);
+      return new Pipeline(normalized, top, b.connections, b.tables, b.failure);
     } catch (RuntimeException e) {
       b.connections.forEach(Source.SourceInput::close);
       throw e;
@@ -121,6 +121,7 @@ public final class PipelineBuilder {
   private final class Build {
     final List<Source.SourceInput> connections = new ArrayList<>();
     final Set<String> tables = new LinkedHashSet<>();
+    final Pipeline.Failure failure = new Pipeline.Failure();
     final Set<String> taken;
     int hidden;
 
@@ -133,7 +134,7 @@ public final class PipelineBuilder {
       Source.SourceInput connection = source.connect(ordering(q));
       connections.add(connection);
       tables.add(q.table());
-      Input in = connection;
+      Input in = new Guarded(connection, failure);
       if (q.where() != null) {
         in = where(in, q.where());
       }
@@ -184,6 +185,36 @@ public final class PipelineBuilder {
       }
       taken.add(name);
       return name;
+    }
+  }
+
+  /**
+   * A source connection whose pushes stop at the first exception the pipeline throws (recorded in the
+   * {@link Pipeline.Failure}), so that it does not escape into the source's loop over its other connections.
+   */
+  private record Guarded(Source.SourceInput connection, Pipeline.Failure failure) implements Input {
+    @Override
+    public io.viewsync.core.ivm.Schema schema() {
+      return connection.schema();
+    }
+
+    @Override
+    public java.util.stream.Stream<io.viewsync.core.ivm.Node> fetch(io.viewsync.core.ivm.FetchRequest request) {
+      return connection.fetch(request);
+    }
+
+    @Override
+    public void setOutput(io.viewsync.core.ivm.Output output) {
+      connection.setOutput(change -> {
+        if (failure.first != null) {
+          return;
+        }
+        try {
+          output.push(change);
+        } catch (RuntimeException e) {
+          failure.first = e;
+        }
+      });
     }
   }
 }

@@ -85,6 +85,19 @@ public final class ViewRows implements Output {
     return out;
   }
 
+  /** The rows as of the last drain: what the subscribers hold, whatever was pushed since. */
+  public Map<RowRef, Row> drained() {
+    Map<RowRef, Row> out = rows();
+    before.forEach((ref, was) -> {
+      if (was == null) {
+        out.remove(ref);
+      } else {
+        out.put(ref, was);
+      }
+    });
+    return out;
+  }
+
   /** What changed since the last drain (or since hydration: every row, as puts). */
   public List<RowPatch> drain() {
     List<RowPatch> out = new ArrayList<>();

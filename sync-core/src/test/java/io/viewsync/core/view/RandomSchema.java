@@ -1,6 +1,7 @@
 package io.viewsync.core.view;
 
 import io.viewsync.core.TableName;
+import io.viewsync.core.ivm.Predicates;
 import io.viewsync.core.ivm.Row;
 import io.viewsync.core.query.Literal;
 import io.viewsync.core.schema.ColumnSpec;
@@ -79,7 +80,7 @@ public final class RandomSchema {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     for (String c : COLUMNS.subList(1, COLUMNS.size())) {
-      m.put(c, storage(randomLiteral(random, c, true)));
+      m.put(c, Predicates.storageValue(randomLiteral(random, c, true)));
     }
     return Row.of(m);
   }
@@ -97,21 +98,5 @@ public final class RandomSchema {
       case "b" -> new Literal.Bool(random.nextBoolean());
       default -> throw new IllegalArgumentException(column);
     };
-  }
-
-  /** A literal as the replica stores it. */
-  public static Object storage(Literal l) {
-    if (l instanceof Literal.Null) {
-      return null;
-    } else if (l instanceof Literal.Int i) {
-      return i.value();
-    } else if (l instanceof Literal.Real r) {
-      return r.value();
-    } else if (l instanceof Literal.Text t) {
-      return t.value();
-    } else if (l instanceof Literal.Bool b) {
-      return b.value() ? 1L : 0L;
-    }
-    throw new IllegalArgumentException("no storage value for " + l);
   }
 }
