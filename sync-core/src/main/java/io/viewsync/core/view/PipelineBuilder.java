@@ -67,16 +67,41 @@ public final class PipelineBuilder {
   }
 
   private static void accesses(Query q, List<String> constrained, List<Access> out) {
-    out.add(new Access(q.table(), ordering(q), constrained));
+    List<String> fixed = q.where() == null ? List.of() : List.copyOf(fixed(q.where()).columns());
+    out.add(new Access(q.table(), ordering(q), union(fixed, constrained)));
     for (Related r : q.related()) {
       // A child change looks up its parents by the parent's correlation columns.
-      out.add(new Access(q.table(), ordering(q), r.correlation().parent()));
+      out.add(new Access(q.table(), ordering(q), union(fixed, r.correlation().parent())));
       accesses(r.query(), r.correlation().child(), out);
     }
     for (Condition.Exists e : existsOf(q.where())) {
-      out.add(new Access(q.table(), ordering(q), e.correlation().parent()));
+      out.add(new Access(q.table(), ordering(q), union(fixed, e.correlation().parent())));
       accesses(e.query(), e.correlation().child(), out);
     }
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    Set<String> out = new LinkedHashSet<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  /**
+   * The column values a where fixes: its top-level conjuncts {@code column = value} and {@code column IS value}
+   * with a non-null value (the first, if a column has several). A row passing the where has them (as {@code IS}
+   * compares: NULL never equals a value), so fetches can ask the source for them (an index seek).
+   */
+  static Row fixed(Condition where) {
+    List<Condition> conjuncts = where instanceof Condition.And a ? a.conditions() : List.of(where);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Condition c : conjuncts) {
+      if (c instanceof Condition.Compare cmp && (cmp.op() == io.viewsync.core.query.Op.EQ
+          || cmp.op() == io.viewsync.core.query.Op.IS) && !(cmp.value() instanceof io.viewsync.core.query.Literal.Null)
+          && !(cmp.value() instanceof io.viewsync.core.query.Literal.ListOf)) {
+        out.putIfAbsent(cmp.column(), Predicates.storageValue(cmp.value()));
+      }
+    }
+    return Row.of(out);
   }
 
   static Ordering ordering(Query q) {
@@ -161,7 +186,8 @@ public final class PipelineBuilder {
         (existsOf(c).isEmpty() ? plain : withExists).add(c);
       }
       if (!plain.isEmpty()) {
-        in = new Filter(in, Predicates.compile(plain.size() == 1 ? plain.get(0) : new Condition.And(plain)));
+        in = new Filter(in, Predicates.compile(plain.size() == 1 ? plain.get(0) : new Condition.And(plain)),
+            fixed(where));
       }
       if (withExists.isEmpty()) {
         return in;

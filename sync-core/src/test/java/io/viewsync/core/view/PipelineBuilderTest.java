@@ -81,4 +81,16 @@ class PipelineBuilderTest {
         new PipelineBuilder.Access("t1", new Ordering(List.of(Ordering.desc("a"), Ordering.asc("id"))),
             List.of("p")));
   }
+
+  @Test
+  void equalitiesInTheWhereBecomeConstraintsOfEveryAccessSoAnIndexServesThem() {
+    Query q = normalized(Query.of("t0").withWhere(new Condition.And(List.of(
+        new Condition.Compare("s", Op.EQ, new Literal.Text("open")),
+        new Condition.Compare("b", Op.IS, new Literal.Bool(true)),
+        new Condition.Compare("a", Op.EQ, Literal.Null.INSTANCE),
+        new Condition.Compare("f", Op.GT, new Literal.Real(1.0))))));
+    assertThat(PipelineBuilder.fixed(q.where())).isEqualTo(Row.of("b", 1L, "s", "open"));
+    assertThat(PipelineBuilder.accesses(q)).extracting(PipelineBuilder.Access::constrained)
+        .containsExactly(List.of("b", "s"));
+  }
 }
