@@ -73,7 +73,7 @@ public final class Take implements Operator {
     Stream<Node> rows = input.fetch(request);
     if (request.constraint().columns().containsAll(partitionColumns)) {
       // One partition: stop at its bound instead of testing every row.
-      Row bound = window(request.constraint().select(partitionColumns)).bound;
+      Row bound = window(canonical(request.constraint().select(partitionColumns))).bound;
       if (bound == null) {
         return Stream.empty();
       }
@@ -93,7 +93,19 @@ public final class Take implements Operator {
   }
 
   private Row partition(Row row) {
-    return row.select(partitionColumns);
+    return canonical(row.select(partitionColumns));
+  }
+
+  /**
+   * The partition as a hash key: a correlation may pair an integer column with a real one, so a parent's
+   * constraint may say 1 where the child rows say 1.0; both must find one window.
+   */
+  private static Row canonical(Row partition) {
+    Map<String, Object> m = new HashMap<>();
+    for (String c : partition.columns()) {
+      m.put(c, Values.canonical(partition.get(c)));
+    }
+    return Row.of(m);
   }
 
   private Window window(Row partition) {
