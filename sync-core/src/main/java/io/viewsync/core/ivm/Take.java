@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * hold any partition, and a push for a new one builds its window as it was before the change, then applies it.
  * Every change costs a bounded number of input fetches (the row after or before the bound), never a scan.
  *
- * <p>When one change becomes two pushes (the bound leaves as a row enters), the state is updated first and the
- * entering row is hidden from fetch during the first push, so each push is consistent with a fetch.
+ * <p>When one change becomes two pushes (the bound leaves as a row enters; a row moves to another partition),
+ * the state is updated first and the entering row is hidden from fetch (and from windows built meanwhile) during
+ * the first push, so each push is consistent with a fetch.
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
@@ -112,7 +113,9 @@ public final class Take implements Operator {
     Window w = windows.get(partition);
     if (w == null) {
       w = new Window();
-      for (Node n : input.fetch(FetchRequest.where(partition)).limit(limit).toList()) {
+      Row hide = hidden;
+      for (Node n : input.fetch(FetchRequest.where(partition))
+          .filter(n -> hide == null || ordering.compare(n.row(), hide) != 0).limit(limit).toList()) {
         w.size++;
         w.bound = n.row();
       }
@@ -153,7 +156,14 @@ public final class Take implements Operator {
       Node oldNode = Nodes.oldNode(input, edit);
       Window from = windowBefore(partition(edit.oldRow()), edit.oldRow(), null);
       if (from != null) {
-        remove(from, partition(edit.oldRow()), oldNode);
+        // The input already shows the row in its new partition; until its Add, fetch must not.
+        Row previous = hidden;
+        hidden = edit.newRow();
+        try {
+          remove(from, partition(edit.oldRow()), oldNode);
+        } finally {
+          hidden = previous;
+        }
       }
       Window to = windowBefore(partition(edit.newRow()), null, edit.newRow());
       if (to != null) {
@@ -202,11 +212,12 @@ public final class Take implements Operator {
     List<Node> lastTwo = input.fetch(new FetchRequest(p, new Start(w.bound, Basis.AT), true)).limit(2).toList();
     Node leaving = lastTwo.get(0);
     w.bound = lastTwo.get(1).row(); // limit >= 1 and the entering row sorts before the old bound: it exists
+    Row previous = hidden;
     hidden = entering.row();
     try {
       output.push(new Change.Remove(leaving));
     } finally {
-      hidden = null;
+      hidden = previous;
     }
     output.push(new Change.Add(entering));
   }
