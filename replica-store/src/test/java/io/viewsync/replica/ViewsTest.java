@@ -346,4 +346,26 @@ class ViewsTest {
     assertThat(views.pipeline(few)).as("the other view was not disturbed").isSameAs(fewPipeline);
     assertThat(views.status(all)).isEqualTo(Views.Status.AVAILABLE);
   }
+
+  @Test
+  @org.junit.jupiter.api.Disabled("design question, not fixed: a view keeps the raw query of its first subscriber"
+      + " and is re-normalized from it after a reset, so queries that only meant the same under the old schema"
+      + " (here: the old key completed both orders alike) keep sharing one view and one hash")
+  void queriesThatMeantTheSameUnderTheOldKeyDoNotShareAViewAfterAKeyChange() throws SQLException {
+    tx(2000, new Change.Insert(DOCS_REL, row("1", "b")), new Change.Insert(DOCS_REL, row("2", "a")));
+    QueryHash byId = views.subscribe(Query.of("docs").withOrderBy(List.of(Ordering.asc("id"))).withLimit(1L))
+        .orElseThrow();
+    QueryHash byKey = views.subscribe(Query.of("docs").withLimit(1L)).orElseThrow();
+    assertThat(byKey).as("order by the key, spelled out or not").isEqualTo(byId);
+    advance();
+    // The key becomes (body), as a key change upstream would make it (a rebuild, so a reset of docs).
+    TableSpec byBody = new TableSpec(DOCS.name(), DOCS.oid(), List.of(new ColumnSpec("id", PgType.INT8, "bigint",
+        true), new ColumnSpec("body", PgType.TEXT, "text", true)), List.of("body"), "primary key docs_pkey", null);
+    replica.store.recordSpec(byBody, TableState.SYNCING, null);
+    replica.store.putState(ReplicaWriter.STATE_WATERMARK, Lsn.of(3000).toString());
+    replica.store.commit();
+    advance();
+    assertThat(views.rows(byKey)).as("docs limit 1 now means the first by body")
+        .containsOnlyKeys(new io.viewsync.core.view.RowRef("docs", Row.of("body", "a")));
+  }
 }
