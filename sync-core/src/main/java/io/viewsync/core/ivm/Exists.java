@@ -17,8 +17,11 @@ import java.util.stream.Stream;
  * after (Add) or was before (Remove) the change. An edit of the parent whose test flips becomes Remove or Add
  * ({@link Edits#split}).
  *
- * <p>Expects the relationships' child changes from {@link Join}s directly upstream (possibly through Filters on
- * the parent), which guarantees an Edit of the parent keeps the relationships.
+ * <p>Expects the relationships from {@link Join}s upstream (through Joins and Filters only), which guarantees an
+ * Edit of the parent keeps the relationships, and tells which parents a child change reaches: a Join pushes one
+ * child change to its parents one by one, and the input shows it to all of them from the first. A parent counted
+ * for the first time meanwhile (a fetch from downstream, say a Take refilling its window) is counted as it was
+ * before that change if the change is still to come to it, so that its own push applies the change once.
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
@@ -32,8 +35,11 @@ public final class Exists implements Operator {
   private final Input input;
   private final List<String> relationships;
   private final Test test;
+  private final Join[] joins; // the Join making each tested relationship
   private final Map<Row, int[]> sizes = new HashMap<>(); // parent key -> size per tested relationship
   private Output output = Output.NONE;
+  private Change pending; // a child Add or Remove being pushed on to downstream, its parents not all told yet
+  private int pendingIndex; // the tested relationship it is a change of
 
   private Exists(Input input, List<String> relationships, Test test) {
     for (String r : relationships) {
@@ -44,7 +50,30 @@ public final class Exists implements Operator {
     this.input = input;
     this.relationships = List.copyOf(relationships);
     this.test = test;
+    this.joins = joins(input, this.relationships);
     input.setOutput(this);
+  }
+
+  private static Join[] joins(Input input, List<String> relationships) {
+    Join[] out = new Join[relationships.size()];
+    for (Input in = input; in instanceof Join || in instanceof Filter; ) {
+      if (in instanceof Join j) {
+        int i = relationships.indexOf(j.relationship());
+        if (i >= 0 && out[i] == null) {
+          out[i] = j;
+        }
+        in = j.parent();
+      } else {
+        in = ((Filter) in).input();
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        throw new IllegalArgumentException("relationship " + relationships.get(i)
+            + " does not come from a Join upstream (through Joins and Filters)");
+      }
+    }
+    return out;
   }
 
   public static Exists exists(Input input, String relationship) {
@@ -98,7 +127,19 @@ public final class Exists implements Operator {
   }
 
   private int[] sizes(Node node) {
-    return sizes.computeIfAbsent(key(node.row()), k -> count(node, relationships));
+    return sizes.computeIfAbsent(key(node.row()), k -> countBeforePending(node));
+  }
+
+  /**
+   * The sizes of a parent not counted before, as the pushes so far have shown it: while a child change is pushed
+   * on, the input already shows it to parents the Join has not pushed it to yet; their push is still to come.
+   */
+  private int[] countBeforePending(Node node) {
+    int[] s = count(node, relationships);
+    if (pending != null && joins[pendingIndex].correlates(node.row(), pending.row())) {
+      s[pendingIndex] += pending instanceof Change.Add ? -1 : 1;
+    }
+    return s;
   }
 
   private int[] sizes(Row row) {
@@ -149,16 +190,25 @@ public final class Exists implements Operator {
     sizes.put(key(child.row()), after);
     boolean was = keeps(child.row(), before);
     boolean is = keeps(child.row(), after);
-    if (was && is) {
-      output.push(child);
-    } else if (is) {
-      output.push(new Change.Add(Nodes.lookup(input, child.row())));
-    } else if (was) {
-      // The relationship before the change: empty, or just the removed child (a flip means the size crossed 0).
-      Node now = Nodes.lookup(input, child.row());
-      Node beforeNode = withRelationship(now, child.relationship(),
-          added ? List.of() : List.of(((Change.Remove) inner).node()));
-      output.push(new Change.Remove(beforeNode));
+    Change previous = pending;
+    int previousIndex = pendingIndex;
+    pending = inner;
+    pendingIndex = i;
+    try {
+      if (was && is) {
+        output.push(child);
+      } else if (is) {
+        output.push(new Change.Add(Nodes.lookup(input, child.row())));
+      } else if (was) {
+        // The relationship before the change: empty, or just the removed child (a flip means the size crossed 0).
+        Node now = Nodes.lookup(input, child.row());
+        Node beforeNode = withRelationship(now, child.relationship(),
+            added ? List.of() : List.of(((Change.Remove) inner).node()));
+        output.push(new Change.Remove(beforeNode));
+      }
+    } finally {
+      pending = previous;
+      pendingIndex = previousIndex;
     }
   }
 

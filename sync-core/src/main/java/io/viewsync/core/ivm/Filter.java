@@ -33,6 +33,11 @@ public final class Filter implements Operator {
     input.setOutput(this);
   }
 
+  /** The filtered input, for operators that look through filters ({@link Exists}). */
+  Input input() {
+    return input;
+  }
+
   @Override
   public Schema schema() {
     return input.schema();

@@ -15,7 +15,10 @@ import java.util.stream.Stream;
  * <p>Pushes from the parent carry the relationship; a parent edit that changes its key columns becomes Remove
  * then Add, since an Edit keeps relationships. Pushes from the child become a {@link Change.Child} for every
  * matching parent (a child edit that changes its key columns: Remove from the old parents, then Add to the
- * new). Stateless apart from its output. Not an {@link Operator}: it has two inputs.
+ * new). While the Remove half of such a split is pushed, the new row is hidden from fetch (the parent row, or the
+ * child row from every relationship), so that each push is consistent with a fetch: the input already shows the
+ * edit, but downstream has not been told of the Add yet. Stateless apart from its output and that row. Not an
+ * {@link Operator}: it has two inputs.
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
@@ -27,6 +30,8 @@ public final class Join implements Input {
   private final String relationship;
   private final Schema schema;
   private Output output = Output.NONE;
+  private Row hiddenParent; // the key of a parent row edited in, while its old row's Remove is pushed
+  private Row hiddenChild; // the key of a child row edited in, while its old row's Removes are pushed
 
   public Join(Input parent, Input child, List<String> parentKey, List<String> childKey, String relationship) {
     if (parentKey.isEmpty() || parentKey.size() != childKey.size()) {
@@ -54,13 +59,52 @@ public final class Join implements Input {
 
   @Override
   public Stream<Node> fetch(FetchRequest request) {
-    return parent.fetch(request).map(this::attach);
+    Stream<Node> parents = parent.fetch(request);
+    Row hide = hiddenParent;
+    if (hide != null) {
+      List<String> key = parent.schema().key();
+      parents = parents.filter(n -> !n.row().select(key).equals(hide));
+    }
+    return parents.map(this::attach);
+  }
+
+  /** The relationship this join makes. */
+  String relationship() {
+    return relationship;
+  }
+
+  /** The parent side, for operators that look through joins to the relationships they test ({@link Exists}). */
+  Input parent() {
+    return parent;
+  }
+
+  /** Whether {@code childRow} belongs to {@code parentRow}'s relationship (SQL equality: no NULL matches). */
+  boolean correlates(Row parentRow, Row childRow) {
+    for (int i = 0; i < parentKey.size(); i++) {
+      Object p = parentRow.get(parentKey.get(i));
+      Object c = childRow.get(childKey.get(i));
+      if (p == null || c == null || Values.compare(p, c) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Node attach(Node node) {
     Map<String, Supplier<Stream<Node>>> r = new HashMap<>(node.relationships());
     Row constraint = correlate(node.row(), parentKey, childKey);
-    r.put(relationship, () -> constraint == null ? Stream.empty() : child.fetch(FetchRequest.where(constraint)));
+    r.put(relationship, () -> {
+      if (constraint == null) {
+        return Stream.empty();
+      }
+      Stream<Node> children = child.fetch(FetchRequest.where(constraint));
+      Row hide = hiddenChild; // as of when the relationship is read
+      if (hide != null) {
+        List<String> key = child.schema().key();
+        children = children.filter(n -> !n.row().select(key).equals(hide));
+      }
+      return children;
+    });
     return new Node(node.row(), r);
   }
 
@@ -86,7 +130,14 @@ public final class Join implements Input {
       if (edit.oldRow().select(parentKey).equals(edit.newRow().select(parentKey))) {
         output.push(edit);
       } else {
-        output.push(new Change.Remove(attach(Nodes.oldNode(parent, edit))));
+        Node oldNode = attach(Nodes.oldNode(parent, edit));
+        Row previous = hiddenParent;
+        hiddenParent = edit.newRow().select(parent.schema().key());
+        try {
+          output.push(new Change.Remove(oldNode));
+        } finally {
+          hiddenParent = previous;
+        }
         output.push(new Change.Add(attach(Nodes.lookup(parent, edit.newRow()))));
       }
     } else if (change instanceof Change.Child) {
@@ -98,7 +149,14 @@ public final class Join implements Input {
 
   private void pushChild(Change change) {
     if (change instanceof Change.Edit edit && !edit.oldRow().select(childKey).equals(edit.newRow().select(childKey))) {
-      pushToParents(edit.oldRow(), new Change.Remove(Nodes.oldNode(child, edit)));
+      Change.Remove removal = new Change.Remove(Nodes.oldNode(child, edit));
+      Row previous = hiddenChild;
+      hiddenChild = edit.newRow().select(child.schema().key());
+      try {
+        pushToParents(edit.oldRow(), removal);
+      } finally {
+        hiddenChild = previous;
+      }
       pushToParents(edit.newRow(), new Change.Add(Nodes.lookup(child, edit.newRow())));
     } else if (change instanceof Change.Add || change instanceof Change.Remove || change instanceof Change.Edit
         || change instanceof Change.Child) {

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * hold any partition, and a push for a new one builds its window as it was before the change, then applies it.
  * Every change costs a bounded number of input fetches (the row after or before the bound), never a scan.
  *
- * <p>When one change becomes two pushes (the bound leaves as a row enters), the state is updated first and the
- * entering row is hidden from fetch during the first push, so each push is consistent with a fetch.
+ * <p>When one change becomes two pushes (the bound leaves as a row enters; a row moves to another partition),
+ * the state is updated first and the entering row is hidden from fetch (and from windows built meanwhile) during
+ * the first push, so each push is consistent with a fetch.
  *
  * <p>Single-threaded: one pipeline is driven by one thread at a time.
  */
@@ -73,7 +74,7 @@ public final class Take implements Operator {
     Stream<Node> rows = input.fetch(request);
     if (request.constraint().columns().containsAll(partitionColumns)) {
       // One partition: stop at its bound instead of testing every row.
-      Row bound = window(request.constraint().select(partitionColumns)).bound;
+      Row bound = window(canonical(request.constraint().select(partitionColumns))).bound;
       if (bound == null) {
         return Stream.empty();
       }
@@ -93,14 +94,28 @@ public final class Take implements Operator {
   }
 
   private Row partition(Row row) {
-    return row.select(partitionColumns);
+    return canonical(row.select(partitionColumns));
+  }
+
+  /**
+   * The partition as a hash key: a correlation may pair an integer column with a real one, so a parent's
+   * constraint may say 1 where the child rows say 1.0; both must find one window.
+   */
+  private static Row canonical(Row partition) {
+    Map<String, Object> m = new HashMap<>();
+    for (String c : partition.columns()) {
+      m.put(c, Values.canonical(partition.get(c)));
+    }
+    return Row.of(m);
   }
 
   private Window window(Row partition) {
     Window w = windows.get(partition);
     if (w == null) {
       w = new Window();
-      for (Node n : input.fetch(FetchRequest.where(partition)).limit(limit).toList()) {
+      Row hide = hidden;
+      for (Node n : input.fetch(FetchRequest.where(partition))
+          .filter(n -> hide == null || ordering.compare(n.row(), hide) != 0).limit(limit).toList()) {
         w.size++;
         w.bound = n.row();
       }
@@ -141,7 +156,14 @@ public final class Take implements Operator {
       Node oldNode = Nodes.oldNode(input, edit);
       Window from = windowBefore(partition(edit.oldRow()), edit.oldRow(), null);
       if (from != null) {
-        remove(from, partition(edit.oldRow()), oldNode);
+        // The input already shows the row in its new partition; until its Add, fetch must not.
+        Row previous = hidden;
+        hidden = edit.newRow();
+        try {
+          remove(from, partition(edit.oldRow()), oldNode);
+        } finally {
+          hidden = previous;
+        }
       }
       Window to = windowBefore(partition(edit.newRow()), null, edit.newRow());
       if (to != null) {
@@ -190,11 +212,12 @@ public final class Take implements Operator {
     List<Node> lastTwo = input.fetch(new FetchRequest(p, new Start(w.bound, Basis.AT), true)).limit(2).toList();
     Node leaving = lastTwo.get(0);
     w.bound = lastTwo.get(1).row(); // limit >= 1 and the entering row sorts before the old bound: it exists
+    Row previous = hidden;
     hidden = entering.row();
     try {
       output.push(new Change.Remove(leaving));
     } finally {
-      hidden = null;
+      hidden = previous;
     }
     output.push(new Change.Add(entering));
   }

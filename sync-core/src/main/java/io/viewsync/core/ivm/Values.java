@@ -46,6 +46,19 @@ public final class Values {
     return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
   }
 
+  /**
+   * One representative of the values {@link #compare} finds equal to {@code value}, for use in hash keys: a real
+   * with an integral value a long can hold becomes that {@link Long} ({@code 1.0} and {@code -0.0} key like
+   * {@code 1} and {@code 0}); anything else is itself. Two storage values compare equal iff their canonical forms
+   * are {@link java.util.Arrays#deepEquals deep-equal}.
+   */
+  public static Object canonical(Object value) {
+    if (value instanceof Double d && d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+      return (long) (double) d;
+    }
+    return value;
+  }
+
   private static int rank(Object v) {
     if (v == null) {
       return 0;

@@ -142,6 +142,22 @@ class TakeTest {
   }
 
   @Test
+  void aPartitionFetchedByAnIntegerFindsTheWindowOfItsRealRows() {
+    // A correlation may pair an int8 parent column with a float8 child one: the parent asks for p = 1, the
+    // child rows say p = 1.0. One window, or pushes for the partition are dropped as never fetched.
+    MemorySource s = Catches.source("c", "id", "p");
+    s.add(row("id", 1, "p", 1.0));
+    s.add(row("id", 2, "p", -0.0));
+    Catch out = catches.on(new Take(s.connect(Ordering.byKey(List.of("id"))), 2, List.of("p")));
+    assertThat(out.fetch(FetchRequest.where(row("p", 1)))).containsExactly("{id=1, p=1.0}");
+    assertThat(out.fetch(FetchRequest.where(row("p", 0)))).containsExactly("{id=2, p=-0.0}");
+    s.add(row("id", 3, "p", 1.0));
+    s.add(row("id", 4, "p", 0.0));
+    assertThat(out.take()).containsExactly("add {id=3, p=1.0}", "add {id=4, p=0.0}");
+    assertThat(out.fetch(FetchRequest.where(row("p", 1)))).containsExactly("{id=1, p=1.0}", "{id=3, p=1.0}");
+  }
+
+  @Test
   void randomPushesKeepTheViewEqualToAFreshFetch() {
     for (int limit : new int[] {0, 1, 3}) {
       MemorySource s = Catches.source("t", "id", "n");

@@ -40,6 +40,18 @@ class ValuesTest {
   }
 
   @Test
+  void canonicalFormsAreEqualExactlyWhenValuesCompareEqual() {
+    List<Object> values = Arrays.asList(null, 0L, 0.0, -0.0, 1L, 1.0, 1.5, -3L, -3.0, (1L << 53) + 1,
+        (double) (1L << 53), Long.MAX_VALUE, 0x1p63, -0x1p63, Long.MIN_VALUE, "1", new byte[] {1}, new byte[] {1});
+    for (Object a : values) {
+      for (Object b : values) {
+        assertThat(Arrays.deepEquals(new Object[] {Values.canonical(a)}, new Object[] {Values.canonical(b)}))
+            .as("%s vs %s", a, b).isEqualTo(Values.compare(a, b) == 0);
+      }
+    }
+  }
+
+  @Test
   void textComparesInUtf8ByteOrderNotUtf16Order() {
     String supplementary = new String(Character.toChars(0x1F600)); // UTF-16 surrogates D83D..., UTF-8 F0...
     String bmpHigh = "\uFF21"; // UTF-8 EF BC A1

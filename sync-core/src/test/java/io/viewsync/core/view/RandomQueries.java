@@ -18,7 +18,7 @@ import java.util.Random;
  * Random queries over a {@link RandomSchema} from the whole AST: every comparison operator, and/or/not, exists
  * and not exists (anywhere in a condition), orderBy over several columns both ways, limit (0 included), start
  * (at or after, on existing and missing rows, with NULLs), related subqueries nested to depth 2 in all three
- * correlation shapes. Every query it returns passes validation. One thread.
+ * correlation shapes, over one column or two, and between an int8 and a float8 column. Every query it returns passes validation. One thread.
  */
 public final class RandomQueries {
   private static final String[] PATTERNS = {"a%", "%b", "_", "%", "A%", "é%", "%\\%%", "a\\_b", "", "__"};
@@ -73,10 +73,17 @@ public final class RandomQueries {
   }
 
   private Correlation correlation() {
-    return switch (random.nextInt(3)) {
+    return switch (random.nextInt(6)) {
       case 0 -> new Correlation(List.of("id"), List.of("p")); // one-to-many
       case 1 -> new Correlation(List.of("p"), List.of("id")); // many-to-one
-      default -> new Correlation(List.of("a"), List.of("a")); // many-to-many
+      case 2 -> new Correlation(List.of("a"), List.of("a")); // many-to-many
+      // Several columns: a composite join, NULLs in any of them.
+      case 3 -> random.nextBoolean() ? new Correlation(List.of("id", "a"), List.of("p", "a"))
+          : new Correlation(List.of("a", "b"), List.of("a", "b"));
+      // An int8 column with a float8 one (the validator lets numbers correlate): 0 = 0.0, 1 = 1.0.
+      case 4 -> random.nextBoolean() ? new Correlation(List.of("a"), List.of("f"))
+          : new Correlation(List.of("f"), List.of("a"));
+      default -> new Correlation(List.of("f"), List.of("f"));
     };
   }
 
