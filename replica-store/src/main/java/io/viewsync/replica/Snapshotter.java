@@ -126,16 +126,20 @@ public final class Snapshotter implements AutoCloseable {
 
   /**
    * Takes a new snapshot at the replica's latest version and returns what changed since the current one; the
-   * new snapshot becomes current and the old one is closed. Empty when the version did not move (the new snapshot
-   * still replaces the old one, so that it sees schema objects created since, such as query indexes).
+   * new snapshot becomes current and the old one is closed. Empty when the version did not move; the current
+   * snapshot is then kept, unless {@code refresh}: a snapshot sees only the schema objects (such as query indexes)
+   * that existed when it was taken.
    */
-  public List<Entry> advance() throws SQLException {
+  public List<Entry> advance(boolean refresh) throws SQLException {
     Snapshot prev = current();
     Snapshot next = take();
     if (next.version().equals(prev.version())) {
-      // Nothing to report, but move on anyway: the new snapshot sees indexes created since the old one.
-      current = next;
-      prev.close();
+      if (refresh) {
+        current = next;
+        prev.close();
+      } else {
+        next.close();
+      }
       return List.of();
     }
     try {
@@ -147,6 +151,11 @@ public final class Snapshotter implements AutoCloseable {
       next.close();
       throw e;
     }
+  }
+
+  /** {@link #advance(boolean) advance(false)}. */
+  public List<Entry> advance() throws SQLException {
+    return advance(false);
   }
 
   private static List<Entry> diff(Snapshot prev, Snapshot next) throws SQLException {

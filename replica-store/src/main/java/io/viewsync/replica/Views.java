@@ -76,6 +76,7 @@ public final class Views implements AutoCloseable {
     Map<RowRef, Row> lastRows = Map.of(); // what the subscribers have, while the pipeline is down
     Status status;
     boolean hydrate = true;
+    long failedAt; // System.nanoTime() of the last failed build
 
     View(Query query) {
       this.query = query;
@@ -89,12 +90,16 @@ public final class Views implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_INCREMENTAL_CHANGES = 1_000;
 
+  /** How long a view whose build failed (kind INTERNAL) waits before it is tried again without a reset. */
+  private static final long RETRY_FAILED_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
   private final QueryLimits limits;
   private final int maxIncrementalChanges;
   private final Snapshotter snapshotter;
   private final QueryIndexes indexes;
   private final Map<QueryHash, View> views = new LinkedHashMap<>();
   private final Map<String, ReplicaSource> sources = new HashMap<>();
+  private boolean indexCreated; // since the current snapshot was taken, which therefore does not see it
 
   public Views(ReplicaStore store, QueryLimits limits, int maxIncrementalChanges) {
     this.limits = limits;
@@ -169,10 +174,36 @@ public final class Views implements AutoCloseable {
     return snapshotter.current();
   }
 
-  /** Moves every view to the replica's latest version; see the class comment. */
+  /**
+   * Moves every view to the replica's latest version; see the class comment. If anything fails once the new
+   * snapshot is taken (a bug), no view is left half advanced: every view is torn down and hydrated again from
+   * what its subscribers hold, at the next call ({@link Advance#pending()}).
+   */
   public Advance advance() throws SQLException {
-    List<Snapshotter.Entry> entries = snapshotter.advance();
+    List<Snapshotter.Entry> entries = snapshotter.advance(indexCreated);
+    indexCreated = false;
     Snapshotter.Snapshot now = snapshotter.current();
+    Map<QueryHash, Update> updates = new LinkedHashMap<>();
+    try {
+      boolean pending = advanceTo(now, entries, updates);
+      return new Advance(now.version(), updates, pending);
+    } catch (RuntimeException e) {
+      log.error("advancing the views to {} failed; every view is built again", now.version(), e);
+      for (Map.Entry<QueryHash, View> v : views.entrySet()) {
+        if (v.getValue().pipeline != null && !updates.containsKey(v.getKey())) {
+          tearDown(v.getValue());
+        } else if (v.getValue().pipeline == null) {
+          v.getValue().hydrate = true;
+        }
+      }
+      sources.values().forEach(ReplicaSource::close);
+      sources.clear();
+      return new Advance(now.version(), updates, true);
+    }
+  }
+
+  private boolean advanceTo(Snapshotter.Snapshot now, List<Snapshotter.Entry> entries,
+      Map<QueryHash, Update> updates) throws SQLException {
     Set<String> reset = new LinkedHashSet<>();
     Map<String, List<Snapshotter.RowChange>> byTable = new LinkedHashMap<>();
     for (Snapshotter.Entry e : entries) {
@@ -188,11 +219,14 @@ public final class Views implements AutoCloseable {
         reset.add(t);
       }
     });
+    long nowNanos = System.nanoTime();
     for (View v : views.values()) {
       if (v.pipeline != null && !Collections.disjoint(v.pipeline.tables(), reset)) {
         tearDown(v);
-      } else if (!reset.isEmpty() && v.status != null && !v.status.available()) {
-        v.hydrate = true; // the schema changed: it may fit again
+      } else if (v.status != null && !v.status.available() && (!reset.isEmpty()
+          || nowNanos - v.failedAt > RETRY_FAILED_NANOS && v.status.errors().stream()
+              .anyMatch(err -> err.kind() == QueryError.Kind.INTERNAL))) {
+        v.hydrate = true; // the schema changed, so it may fit again; or a failed build is due another try
       }
     }
     for (String t : reset) {
@@ -210,7 +244,6 @@ public final class Views implements AutoCloseable {
         tearDown(v);
       }
     }
-    Map<QueryHash, Update> updates = new LinkedHashMap<>();
     boolean pending = false;
     for (Map.Entry<QueryHash, View> e : views.entrySet()) {
       View v = e.getValue();
@@ -234,7 +267,7 @@ public final class Views implements AutoCloseable {
         updates.put(e.getKey(), new Update(patches, changed));
       }
     }
-    return new Advance(now.version(), updates, pending);
+    return pending;
   }
 
   private void push(List<Snapshotter.Entry> entries, Map<String, List<Snapshotter.RowChange>> byTable,
@@ -286,13 +319,14 @@ public final class Views implements AutoCloseable {
       v.rows = new ViewRows(v.pipeline);
       v.status = Status.AVAILABLE;
     } catch (RuntimeException e) {
-      log.error("the view of query {} could not be built; it is unavailable until a table it reads is reset",
+      log.error("the view of query {} could not be built; it is unavailable until the next reset or a minute from now",
           QueryHash.of(normalized), e);
       if (v.pipeline != null) {
         v.pipeline.close();
       }
       v.pipeline = null;
       v.rows = null;
+      v.failedAt = System.nanoTime();
       v.status = new Status(false, List.of(new QueryError(QueryError.Kind.INTERNAL, "",
           "the server failed to build this query's view: " + e)));
     }
@@ -329,6 +363,7 @@ public final class Views implements AutoCloseable {
       }
       try {
         created |= indexes.ensure(a.table(), a.constrained(), a.ordering()).isPresent();
+        indexCreated |= created;
       } catch (SQLException e) {
         // A view without its index is slow, not wrong; one that never hydrates helps nobody.
         log.warn("no index for reading {} in order {} by {}: {}", a.table(), a.ordering(), a.constrained(),

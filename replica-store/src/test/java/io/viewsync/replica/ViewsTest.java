@@ -348,6 +348,34 @@ class ViewsTest {
   }
 
   @Test
+  void anAdvanceThatFailsOutsideAPipelineLeavesNoViewHalfAdvanced() throws SQLException {
+    tx(2000, new Change.Insert(DOCS_REL, row("1", "a")), new Change.Insert(DOCS_REL, row("2", "b")));
+    QueryHash all = sub(Query.of("docs"));
+    advance();
+    // A column added behind the change log's back: the next change's rows do not fit the source, and staging
+    // them throws before anything is pushed.
+    try (Statement s = replica.store.writer().createStatement()) {
+      s.execute("ALTER TABLE docs ADD COLUMN extra TEXT");
+    }
+    replica.store.commit();
+    tx(3000, new Change.Update(DOCS_REL, null, row("1", "a2")));
+    Views.Advance failed = views.advance();
+    assertThat(failed.pending()).as("the views are built again at the next advance").isTrue();
+    assertThat(failed.updates()).isEmpty();
+    assertThat(views.pipeline(all)).isNull();
+    try (Statement s = replica.store.writer().createStatement()) {
+      s.execute("ALTER TABLE docs DROP COLUMN extra");
+    }
+    replica.store.commit();
+    tx(4000, new Change.Insert(DOCS_REL, row("3", "c")));
+    Views.Advance a = advance();
+    assertThat(a.updates().get(all).patches()).as("a diff against what the subscribers held")
+        .containsExactlyInAnyOrder(new RowPatch("docs", Row.of("id", 1L), Row.of("id", 1L, "body", "a2")),
+            new RowPatch("docs", Row.of("id", 3L), Row.of("id", 3L, "body", "c")));
+    checkAll();
+  }
+
+  @Test
   @org.junit.jupiter.api.Disabled("design question, not fixed: a view keeps the raw query of its first subscriber"
       + " and is re-normalized from it after a reset, so queries that only meant the same under the old schema"
       + " (here: the old key completed both orders alike) keep sharing one view and one hash")

@@ -41,7 +41,7 @@ public record QueryError(Kind kind, String path, String message) {
     DUPLICATE_NAME,
     /**
      * Not the query's fault: the server failed to evaluate it (a bug, logged with the query hash). The view is
-     * built again at the next reset of a table it reads.
+     * built again at the next reset of any table, or a minute later.
      */
     INTERNAL
   }
