@@ -89,6 +89,7 @@ public final class Views implements AutoCloseable {
   private final QueryIndexes indexes;
   private final Map<QueryHash, View> views = new LinkedHashMap<>();
   private final Map<String, ReplicaSource> sources = new HashMap<>();
+  private long closedSourceSelects;
 
   public Views(ReplicaStore store, QueryLimits limits, int maxIncrementalChanges) {
     this.store = store;
@@ -131,6 +132,18 @@ public final class Views implements AutoCloseable {
       views.remove(hash);
     }
     return true;
+  }
+
+  /**
+   * SELECTs the views' sources have run on the replica so far (fetches, not the change log): a cost measure that
+   * does not depend on the machine's speed, for tests and benchmarks.
+   */
+  public long selects() {
+    long n = closedSourceSelects;
+    for (ReplicaSource s : sources.values()) {
+      n += s.statementsExecuted();
+    }
+    return n;
   }
 
   /** The number of pipelines (views), however many subscriptions share them. */
@@ -193,6 +206,7 @@ public final class Views implements AutoCloseable {
     for (String t : reset) {
       ReplicaSource gone = sources.remove(t);
       if (gone != null) {
+        closedSourceSelects += gone.statementsExecuted();
         gone.close();
       }
     }
