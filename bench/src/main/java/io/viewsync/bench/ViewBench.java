@@ -131,7 +131,7 @@ final class ViewBench {
       ResultTable subscribe = new ResultTable("Incremental views: subscribe (query indexes created under the write"
           + " gate)", "view", "table size", "subscribe ms", "indexes created");
       ResultTable hydrate = new ResultTable("Incremental views: hydration (the advance after subscribe)", "view",
-          "table size", "first ms", "median of " + HYDRATIONS + " more ms", "rows in the view");
+          "table size", "first ms", "median of " + HYDRATIONS + " more ms", "SELECTs", "rows in the view");
       views(targets, subs, subscribe, hydrate, "A", i -> VIEW_A, (x, h) -> x.a = h);
       views(targets, subs, subscribe, hydrate, "B", i -> VIEW_B, (x, h) -> x.b = h);
       // Without renames first: once a user's rename has gone through view B, the comments' Take reads across
@@ -200,6 +200,7 @@ final class ViewBench {
       String name, IntFunction<Query> query, BiConsumer<Subs, QueryHash> set) throws Exception {
     double[] first = new double[targets.size()];
     double[][] again = new double[targets.size()][HYDRATIONS];
+    long[] selects = new long[targets.size()];
     QueryHash[] hash = new QueryHash[targets.size()];
     for (int i = 0; i < targets.size(); i++) {
       hash[i] = subscribe(targets.get(i), name, query.apply(i), subscribeTable);
@@ -213,12 +214,15 @@ final class ViewBench {
         if (!t.views.subscribe(query.apply(i)).orElseThrow().equals(hash[i])) {
           throw new IllegalStateException("the same query hashed differently");
         }
+        long before = t.views.selects();
         again[i][h] = hydrate(t);
+        selects[i] = t.views.selects() - before;
       }
     }
     for (int i = 0; i < targets.size(); i++) {
       ViewTarget t = targets.get(i);
-      out.row(name, label(t.rows), f(first[i], 1), f(Stats.median(again[i]), 1), f(t.views.rows(hash[i]).size(), 0));
+      out.row(name, label(t.rows), f(first[i], 1), f(Stats.median(again[i]), 1), f(selects[i], 0),
+          f(t.views.rows(hash[i]).size(), 0));
       check(t, name, hash[i], query.apply(i));
     }
   }
