@@ -12,14 +12,23 @@ package io.viewsync.bench;
  * @param latencySpacingMillis time from one latency commit to the next
  * @param copyRows rows of the initial-copy table
  * @param resyncRows rows of the table the resync benchmark copies again; its rounds are {@code rounds}
+ * @param viewRows the two {@code issues} table sizes the view benchmark compares (smaller first)
+ * @param viewChanges upstream transactions per measured round of the view benchmark's mixed workload (its rounds
+ *     are {@code rounds}, after one uncounted warm-up round of half as many)
+ * @param viewBatch transactions per {@code Views.advance()} in the view benchmark
+ * @param viewKindBatch transactions of the single-kind batches that break the per-change cost down by kind
+ * @param viewDeepUpdates updates per window and round of the deep-limit measurement
  */
 record BenchSize(String name, int applyTransactions, int applyRowsPerTx, int rounds, int latencyCommits,
-    int latencyWarmup, long latencySpacingMillis, int copyRows, int resyncRows) {
+    int latencyWarmup, long latencySpacingMillis, int copyRows, int resyncRows, int[] viewRows, int viewChanges,
+    int viewBatch, int viewKindBatch, int viewDeepUpdates) {
 
   static BenchSize of(String name) {
     return switch (name) {
-      case "full" -> new BenchSize(name, 100, 1000, 3, 200, 20, 20, 1_000_000, 1_000_000);
-      case "small" -> new BenchSize(name, 10, 1000, 1, 30, 5, 20, 100_000, 50_000);
+      case "full" -> new BenchSize(name, 100, 1000, 3, 200, 20, 20, 1_000_000, 1_000_000,
+          new int[] {100_000, 1_000_000}, 2000, 100, 100, 1000);
+      case "small" -> new BenchSize(name, 10, 1000, 1, 30, 5, 20, 100_000, 50_000,
+          new int[] {10_000, 100_000}, 300, 50, 20, 200);
       default -> throw new IllegalArgumentException("--size is small or full, not " + name);
     };
   }

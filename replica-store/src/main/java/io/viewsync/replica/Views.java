@@ -100,6 +100,7 @@ public final class Views implements AutoCloseable {
   private final Map<QueryHash, View> views = new LinkedHashMap<>();
   private final Map<String, ReplicaSource> sources = new HashMap<>();
   private boolean indexCreated; // since the current snapshot was taken, which therefore does not see it
+  private long closedSourceSelects;
 
   public Views(ReplicaStore store, QueryLimits limits, int maxIncrementalChanges) {
     this.limits = limits;
@@ -141,6 +142,18 @@ public final class Views implements AutoCloseable {
       views.remove(hash);
     }
     return true;
+  }
+
+  /**
+   * SELECTs the views' sources have run on the replica so far (fetches, not the change log): a cost measure that
+   * does not depend on the machine's speed, for tests and benchmarks.
+   */
+  public long selects() {
+    long n = closedSourceSelects;
+    for (ReplicaSource s : sources.values()) {
+      n += s.statementsExecuted();
+    }
+    return n;
   }
 
   /** The number of pipelines (views), however many subscriptions share them. */
@@ -196,7 +209,10 @@ public final class Views implements AutoCloseable {
           v.getValue().hydrate = true;
         }
       }
-      sources.values().forEach(ReplicaSource::close);
+      for (ReplicaSource gone : sources.values()) {
+        closedSourceSelects += gone.statementsExecuted();
+        gone.close();
+      }
       sources.clear();
       return new Advance(now.version(), updates, true);
     }
@@ -232,6 +248,7 @@ public final class Views implements AutoCloseable {
     for (String t : reset) {
       ReplicaSource gone = sources.remove(t);
       if (gone != null) {
+        closedSourceSelects += gone.statementsExecuted();
         gone.close();
       }
     }

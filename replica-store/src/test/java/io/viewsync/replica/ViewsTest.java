@@ -128,6 +128,29 @@ class ViewsTest {
   }
 
   @Test
+  void selectsCountTheSourcesFetchesAndSurviveAReset() throws SQLException {
+    tx(2000, new Change.Insert(DOCS_REL, row("1", "a")), new Change.Insert(DOCS_REL, row("2", "b")));
+    assertThat(views.selects()).isZero();
+    views.subscribe(Query.of("docs").withLimit(1L)).orElseThrow();
+    views.advance();
+    long hydrated = views.selects();
+    assertThat(hydrated).as("hydration read the table").isPositive();
+    views.advance();
+    assertThat(views.selects()).as("an advance without changes reads nothing").isEqualTo(hydrated);
+
+    // The window's only row leaves: the Take reads the row after its bound.
+    tx(3000, new Change.Delete(DOCS_REL, row("1", null)));
+    views.advance();
+    long afterDelete = views.selects();
+    assertThat(afterDelete).isGreaterThan(hydrated);
+
+    // A truncate resets the table: its source is closed and replaced, and the count goes on from where it was.
+    tx(4000, new Change.Truncate(List.of(DOCS_REL)), new Change.Insert(DOCS_REL, row("3", "c")));
+    views.advance();
+    assertThat(views.selects()).isGreaterThan(afterDelete);
+  }
+
+  @Test
   void aQueryThatNoLongerFitsTheSchemaIsRefusedAtSubscribe() throws SQLException {
     assertThat(views.subscribe(Query.of("nope")).errors()).extracting(e -> e.kind().name())
         .containsExactly("UNKNOWN_TABLE");
