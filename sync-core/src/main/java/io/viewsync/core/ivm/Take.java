@@ -2,7 +2,6 @@ package io.viewsync.core.ivm;
 
 import io.viewsync.core.ivm.FetchRequest.Basis;
 import io.viewsync.core.ivm.FetchRequest.Start;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,14 @@ import java.util.stream.Stream;
  * partition columns — a limit inside a {@code related} join, partitioned by the child's join columns).
  *
  * <p>State per partition, built by the first fetch that reaches it: the window's size and its bound (its last
- * row). A window holds exactly the input's rows up to the bound. Pushes for a partition never fetched are
- * dropped: nobody downstream holds its rows, and a later fetch builds the window from the input as it then is —
- * unless a fetch has read across partitions (its constraint does not fix the partition): then downstream may
- * hold any partition, and a push for a new one builds its window as it was before the change, then applies it.
- * Every change costs a bounded number of input fetches (the row after or before the bound), never a scan.
+ * row). A window holds exactly the input's rows up to the bound. Only a fetch that fixes the partition (its
+ * constraint has the partition columns: a join reading one parent's children) builds a window. A fetch that does
+ * not (a join above looking up the parents of a changed grandchild, say by {@code author_id} under a limit per
+ * {@code issue_id}) answers from the windows already built, as Zero's Take does: a row of a partition nobody
+ * fetched is in nobody's view, so it is no parent to tell, and building windows for every partition such a
+ * lookup meets would make a change cost a query per partition. Pushes for a partition without a window are
+ * dropped for the same reason; a later fetch builds the window from the input as it then is. Every change costs a
+ * bounded number of input fetches (the row after or before the bound), never a scan.
  *
  * <p>When one change becomes two pushes (the bound leaves as a row enters; a row moves to another partition),
  * the state is updated first and the entering row is hidden from fetch (and from windows built meanwhile) during
@@ -38,7 +40,6 @@ public final class Take implements Operator {
   private final Map<Row, Window> windows = new HashMap<>();
   private Output output = Output.NONE;
   private Row hidden;
-  private boolean acrossPartitions;
 
   /** A limit over the whole input. */
   public Take(Input input, int limit) {
@@ -81,16 +82,16 @@ public final class Take implements Operator {
       rows = request.reverse() ? rows.dropWhile(n -> ordering.compare(n.row(), bound) > 0)
           : rows.takeWhile(n -> ordering.compare(n.row(), bound) <= 0);
     } else {
-      acrossPartitions = true;
       rows = rows.filter(n -> inWindow(n.row()));
     }
     Row hide = hidden;
     return hide == null ? rows : rows.filter(n -> ordering.compare(n.row(), hide) != 0);
   }
 
+  /** Whether {@code row} is in its partition's window, if that window was built; no window is built here. */
   private boolean inWindow(Row row) {
-    Row bound = window(partition(row)).bound;
-    return bound != null && ordering.compare(row, bound) <= 0;
+    Window w = windows.get(partition(row));
+    return w != null && w.bound != null && ordering.compare(row, w.bound) <= 0;
   }
 
   private Row partition(Row row) {
@@ -124,28 +125,6 @@ public final class Take implements Operator {
     return w;
   }
 
-  /**
-   * The window of {@code p}, or null if it is not kept. A new one is built as it was before the change that
-   * removed {@code gone} from the input and added {@code added} (the input already shows the change).
-   */
-  private Window windowBefore(Row p, Row gone, Row added) {
-    Window w = windows.get(p);
-    if (w != null || !acrossPartitions) {
-      return w;
-    }
-    List<Row> rows = new ArrayList<>(input.fetch(FetchRequest.where(p)).limit(limit + 1L).map(Node::row)
-        .filter(r -> added == null || ordering.compare(r, added) != 0).toList());
-    if (gone != null) {
-      rows.add(gone);
-      rows.sort(ordering);
-    }
-    w = new Window();
-    w.size = Math.min(limit, rows.size());
-    w.bound = w.size == 0 ? null : rows.get(w.size - 1);
-    windows.put(p, w);
-    return w;
-  }
-
   @Override
   public void push(Change change) {
     if (limit == 0) {
@@ -154,7 +133,7 @@ public final class Take implements Operator {
     if (change instanceof Change.Edit edit && !partition(edit.oldRow()).equals(partition(edit.newRow()))) {
       // A row moving between partitions leaves one window and may enter another.
       Node oldNode = Nodes.oldNode(input, edit);
-      Window from = windowBefore(partition(edit.oldRow()), edit.oldRow(), null);
+      Window from = windows.get(partition(edit.oldRow()));
       if (from != null) {
         // The input already shows the row in its new partition; until its Add, fetch must not.
         Row previous = hidden;
@@ -165,17 +144,14 @@ public final class Take implements Operator {
           hidden = previous;
         }
       }
-      Window to = windowBefore(partition(edit.newRow()), null, edit.newRow());
+      Window to = windows.get(partition(edit.newRow()));
       if (to != null) {
         add(to, partition(edit.newRow()), Nodes.lookup(input, edit.newRow()));
       }
       return;
     }
     Row p = partition(change.row());
-    Window w = change instanceof Change.Add ? windowBefore(p, null, change.row())
-        : change instanceof Change.Remove ? windowBefore(p, change.row(), null)
-        : change instanceof Change.Edit edit ? windowBefore(p, edit.oldRow(), edit.newRow())
-        : windowBefore(p, null, null);
+    Window w = windows.get(p);
     if (w == null) {
       return;
     }
