@@ -100,6 +100,11 @@ public final class Exists implements Operator {
   }
 
   @Override
+  public void release(Row constraint) {
+    input.release(constraint);
+  }
+
+  @Override
   public Stream<Node> fetch(FetchRequest request) {
     return input.fetch(request).filter(n -> keeps(n.row(), sizes(n)));
   }

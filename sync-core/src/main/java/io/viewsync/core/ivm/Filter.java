@@ -69,6 +69,11 @@ public final class Filter implements Operator {
   }
 
   @Override
+  public void release(Row constraint) {
+    input.release(constraint);
+  }
+
+  @Override
   public void push(Change change) {
     if (change instanceof Change.Edit edit) {
       Edits.split(edit, predicate.test(edit.oldRow()), predicate.test(edit.newRow()), input, output);

@@ -28,4 +28,13 @@ public interface Input {
 
   /** Connects the one output; called once, by the operator downstream as it is built. */
   void setOutput(Output output);
+
+  /**
+   * The output no longer holds, and will not be told about, the rows it fetched with {@code constraint}: the
+   * parent row they were the relationship of has left (a {@link Join} calls this after pushing the parent's
+   * Remove, when the parent's join columns include its key, so no other parent shares them). An operator that keeps
+   * state for that constraint ({@link Take}'s window) drops it; operators pass the call on to their input. A later
+   * fetch with the constraint builds the state again. Default: nothing to drop.
+   */
+  default void release(Row constraint) {}
 }

@@ -30,6 +30,7 @@ public final class Join implements Input {
   private final String relationship;
   private final Schema schema;
   private Output output = Output.NONE;
+  private final boolean releasable;
   private Row hiddenParent; // the key of a parent row edited in, while its old row's Remove is pushed
   private Row hiddenChild; // the key of a child row edited in, while its old row's Removes are pushed
 
@@ -43,6 +44,7 @@ public final class Join implements Input {
     this.childKey = List.copyOf(childKey);
     this.relationship = relationship;
     this.schema = parent.schema().withRelationship(relationship, child.schema());
+    this.releasable = this.parentKey.containsAll(parent.schema().key());
     parent.setOutput(this::pushParent);
     child.setOutput(this::pushChild);
   }
@@ -121,11 +123,32 @@ public final class Join implements Input {
     return Row.of(m);
   }
 
+  /**
+   * After a parent's Remove: its children are held by nobody downstream any more, if no other parent has the same
+   * join values — certain when the join columns include the parent's key (one-to-many by the parent's key, the
+   * common case). Lets a {@link Take} under the child drop that parent's window, so state follows the view.
+   */
+  private void releaseChildren(Row parentRow) {
+    if (!releasable) {
+      return;
+    }
+    Row constraint = correlate(parentRow, parentKey, childKey);
+    if (constraint != null) {
+      child.release(constraint);
+    }
+  }
+
+  @Override
+  public void release(Row constraint) {
+    parent.release(constraint);
+  }
+
   private void pushParent(Change change) {
     if (change instanceof Change.Add add) {
       output.push(new Change.Add(attach(add.node())));
     } else if (change instanceof Change.Remove remove) {
       output.push(new Change.Remove(attach(remove.node())));
+      releaseChildren(remove.row());
     } else if (change instanceof Change.Edit edit) {
       if (edit.oldRow().select(parentKey).equals(edit.newRow().select(parentKey))) {
         output.push(edit);
@@ -138,6 +161,7 @@ public final class Join implements Input {
         } finally {
           hiddenParent = previous;
         }
+        releaseChildren(edit.oldRow());
         output.push(new Change.Add(attach(Nodes.lookup(parent, edit.newRow()))));
       }
     } else if (change instanceof Change.Child) {

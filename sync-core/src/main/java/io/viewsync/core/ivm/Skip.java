@@ -54,6 +54,11 @@ public final class Skip implements Operator {
   }
 
   @Override
+  public void release(Row constraint) {
+    input.release(constraint);
+  }
+
+  @Override
   public void push(Change change) {
     if (change instanceof Change.Edit edit) {
       Edits.split(edit, passes(edit.oldRow()), passes(edit.newRow()), input, output);

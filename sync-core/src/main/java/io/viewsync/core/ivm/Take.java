@@ -2,6 +2,8 @@ package io.viewsync.core.ivm;
 
 import io.viewsync.core.ivm.FetchRequest.Basis;
 import io.viewsync.core.ivm.FetchRequest.Start;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,13 @@ public final class Take implements Operator {
   private final int limit;
   private final List<String> partitionColumns;
   private final Ordering ordering;
+  /**
+   * Up to this many windows, a fetch across partitions asks each window (a few small reads); beyond, it reads the
+   * input's rows for the constraint and keeps those inside a window. Not final only so that tests can run both
+   * paths (TakeModes); nothing else changes it.
+   */
+  static int askEachWindow = 32;
+
   private final Map<Row, Window> windows = new HashMap<>();
   private Output output = Output.NONE;
   private Row hidden;
@@ -67,6 +76,20 @@ public final class Take implements Operator {
     this.output = output;
   }
 
+  /** How many partition windows are kept (tests: state follows the view). */
+  int windowCount() {
+    return windows.size();
+  }
+
+  /** Drops the window of the partition {@code constraint} fixes, if it fixes one (see {@link Input#release}). */
+  @Override
+  public void release(Row constraint) {
+    if (!partitionColumns.isEmpty() && constraint.columns().containsAll(partitionColumns)) {
+      windows.remove(canonical(constraint.select(partitionColumns)));
+    }
+    input.release(constraint);
+  }
+
   @Override
   public Stream<Node> fetch(FetchRequest request) {
     if (limit == 0) {
@@ -81,11 +104,50 @@ public final class Take implements Operator {
       }
       rows = request.reverse() ? rows.dropWhile(n -> ordering.compare(n.row(), bound) > 0)
           : rows.takeWhile(n -> ordering.compare(n.row(), bound) <= 0);
+    } else if (windows.size() <= askEachWindow) {
+      rows = acrossFewWindows(request);
     } else {
       rows = rows.filter(n -> inWindow(n.row()));
     }
     Row hide = hidden;
     return hide == null ? rows : rows.filter(n -> ordering.compare(n.row(), hide) != 0);
+  }
+
+  /**
+   * A fetch across partitions when there are few windows: each window asked for the request's rows within it
+   * (its partition added to the constraint, read up to its bound), then merged in order. Its cost follows the
+   * windows (the view), not the rows matching the constraint in the whole input (a user's comments).
+   */
+  private Stream<Node> acrossFewWindows(FetchRequest request) {
+    List<Node> out = new ArrayList<>();
+    for (Map.Entry<Row, Window> e : windows.entrySet()) {
+      Row bound = e.getValue().bound;
+      if (bound == null) {
+        continue;
+      }
+      Map<String, Object> constraint = new HashMap<>();
+      for (String c : request.constraint().columns()) {
+        constraint.put(c, request.constraint().get(c));
+      }
+      boolean contradicts = false;
+      for (String c : e.getKey().columns()) {
+        Object v = e.getKey().get(c);
+        if (constraint.containsKey(c) && Values.compare(constraint.get(c), v) != 0) {
+          contradicts = true;
+        }
+        constraint.put(c, v);
+      }
+      if (contradicts) {
+        continue;
+      }
+      Stream<Node> rows = input.fetch(new FetchRequest(Row.of(constraint), request.start(), request.reverse()));
+      rows = request.reverse() ? rows.dropWhile(n -> ordering.compare(n.row(), bound) > 0)
+          : rows.takeWhile(n -> ordering.compare(n.row(), bound) <= 0);
+      rows.forEach(out::add);
+    }
+    Comparator<Row> order = request.reverse() ? ordering.reversed() : ordering;
+    out.sort((a, b) -> order.compare(a.row(), b.row()));
+    return out.stream();
   }
 
   /** Whether {@code row} is in its partition's window, if that window was built; no window is built here. */

@@ -133,4 +133,52 @@ class JoinTest {
       view.assertMatchesFetch("step " + step + ": " + what);
     }
   }
+
+  @Test
+  void aParentThatLeavesReleasesTheWindowOfItsChildrenAndAGrandchildChangeAsksOnlyTheWindowsKept() {
+    MemorySource issues = Catches.source("issue", "id", "n");
+    MemorySource comments = Catches.source("comment", "id", "issue", "author");
+    MemorySource users = Catches.source("user", "id", "name");
+    users.add(row("id", 7, "name", "ann"));
+    for (int i = 1; i <= 50; i++) {
+      issues.add(row("id", i, "n", 0));
+      comments.add(row("id", 100 + i, "issue", i, "author", 7));
+    }
+    Input commentsIn = comments.connect(Ordering.byKey(List.of("id")));
+    int[] rowsRead = {0};
+    Input counting = new Input() {
+      @Override
+      public Schema schema() {
+        return commentsIn.schema();
+      }
+
+      @Override
+      public java.util.stream.Stream<Node> fetch(FetchRequest request) {
+        return commentsIn.fetch(request).peek(n -> rowsRead[0]++);
+      }
+
+      @Override
+      public void setOutput(Output output) {
+        commentsIn.setOutput(output);
+      }
+    };
+    Take firstComment = new Take(counting, 1, List.of("issue"));
+    Join withAuthor = new Join(firstComment, users.connect(Ordering.byKey(List.of("id"))), List.of("author"),
+        List.of("id"), "author");
+    Take topTwo = new Take(issues.connect(Ordering.byKey(List.of("id"))), 2);
+    Join view = new Join(topTwo, withAuthor, List.of("id"), List.of("issue"), "comments");
+    MaterializedView m = new MaterializedView(view);
+    assertThat(firstComment.windowCount()).as("the windows of the two issues shown").isEqualTo(2);
+
+    issues.remove(row("id", 1, "n", 0)); // issue 3 enters, issue 1 leaves: its window goes
+    m.assertMatchesFetch("issue 1 removed");
+    assertThat(firstComment.windowCount()).isEqualTo(2);
+
+    // The user's 50 comments: the lookup of their parents asks the two windows, not all 50 comments.
+    rowsRead[0] = 0;
+    users.edit(row("id", 7, "name", "ann"), row("id", 7, "name", "bob"));
+    assertThat(rowsRead[0]).as("comment rows read to find the renamed user's comments in view").isLessThan(10);
+    m.assertMatchesFetch("user renamed");
+    assertThat(firstComment.windowCount()).as("no window built for the user's other comments").isEqualTo(2);
+  }
 }
