@@ -47,24 +47,8 @@ class FilterTest {
 
   @Test
   void aConstraintThePredicateImpliesIsAskedOfTheInputSoItNeedNotReadOtherRows() {
-    List<FetchRequest> asked = new java.util.ArrayList<>();
-    Input spy = new Input() {
-      @Override
-      public Schema schema() {
-        return input.schema();
-      }
-
-      @Override
-      public java.util.stream.Stream<Node> fetch(FetchRequest request) {
-        asked.add(request);
-        return input.fetch(request);
-      }
-
-      @Override
-      public void setOutput(Output output) {
-        input.setOutput(output);
-      }
-    };
+    Spy spy = new Spy(input);
+    List<FetchRequest> asked = spy.requests;
     Filter f = new Filter(spy, r -> Long.valueOf(1).equals(r.get("n")), row("n", 1));
     assertThat(f.fetch(FetchRequest.ALL).map(Node::row)).containsExactly(row("id", 1, "n", 1));
     assertThat(asked.get(0).constraint()).isEqualTo(row("n", 1));

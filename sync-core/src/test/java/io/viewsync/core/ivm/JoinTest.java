@@ -145,23 +145,7 @@ class JoinTest {
       comments.add(row("id", 100 + i, "issue", i, "author", 7));
     }
     Input commentsIn = comments.connect(Ordering.byKey(List.of("id")));
-    int[] rowsRead = {0};
-    Input counting = new Input() {
-      @Override
-      public Schema schema() {
-        return commentsIn.schema();
-      }
-
-      @Override
-      public java.util.stream.Stream<Node> fetch(FetchRequest request) {
-        return commentsIn.fetch(request).peek(n -> rowsRead[0]++);
-      }
-
-      @Override
-      public void setOutput(Output output) {
-        commentsIn.setOutput(output);
-      }
-    };
+    Spy counting = new Spy(commentsIn);
     Take firstComment = new Take(counting, 1, List.of("issue"));
     Join withAuthor = new Join(firstComment, users.connect(Ordering.byKey(List.of("id"))), List.of("author"),
         List.of("id"), "author");
@@ -175,9 +159,9 @@ class JoinTest {
     assertThat(firstComment.windowCount()).isEqualTo(2);
 
     // The user's 50 comments: the lookup of their parents asks the two windows, not all 50 comments.
-    rowsRead[0] = 0;
+    counting.rowsRead = 0;
     users.edit(row("id", 7, "name", "ann"), row("id", 7, "name", "bob"));
-    assertThat(rowsRead[0]).as("comment rows read to find the renamed user's comments in view").isLessThan(10);
+    assertThat(counting.rowsRead).as("comment rows read to find the renamed user's comments in view").isLessThan(10);
     m.assertMatchesFetch("user renamed");
     assertThat(firstComment.windowCount()).as("no window built for the user's other comments").isEqualTo(2);
   }
