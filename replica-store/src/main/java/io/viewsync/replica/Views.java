@@ -292,18 +292,23 @@ public final class Views implements AutoCloseable {
     byTable.forEach((t, changes) -> {
       ReplicaSource s = sources.get(t);
       if (s != null && !reset.contains(t)) {
-        s.stage(changes.stream().map(c -> new StagedChange(row(c.before()), row(c.after())))
-            .toList());
+        s.stage(changes.stream().filter(Views::changes)
+            .map(c -> new StagedChange(row(c.before()), row(c.after()))).toList());
       }
     });
     for (Snapshotter.Entry e : entries) {
-      if (e instanceof Snapshotter.RowChange c && !reset.contains(c.table())) {
+      if (e instanceof Snapshotter.RowChange c && !reset.contains(c.table()) && changes(c)) {
         ReplicaSource s = sources.get(c.table());
         if (s != null) {
           s.push(row(c.before()), row(c.after()));
         }
       }
     }
+  }
+
+  /** False for a row changed and changed back within the advance: nothing to push. */
+  private static boolean changes(Snapshotter.RowChange c) {
+    return c.before() == null || c.after() == null || !row(c.before()).equals(row(c.after()));
   }
 
   private static Row row(Map<String, Object> values) {
