@@ -1,0 +1,69 @@
+package io.viewsync.core.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one client sees of the server schema, from its declaration and its {@link CompatibilityReport}: which of its
+ * tables are available, and for each the columns its rows carry — the declared columns in the declared order,
+ * a missing one as null, server-only columns left out.
+ *
+ * <p>Immutable value; safe from any thread.
+ */
+public final class ClientView {
+
+  /**
+   * One column of the rows sent to the client. Immutable value; safe from any thread.
+   *
+   * @param name the column's name
+   * @param clientType the declared type
+   * @param missing true when the server does not serve it: rows carry null for it
+   */
+  public record Column(String name, String clientType, boolean missing) {
+    public Column {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(clientType, "clientType");
+    }
+  }
+
+  private final ClientSchema client;
+  private final CompatibilityReport report;
+
+  private ClientView(ClientSchema client, CompatibilityReport report) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.report = Objects.requireNonNull(report, "report");
+  }
+
+  /** The view of {@code client}, whose report is {@code report} (from {@link Compatibility#report}). */
+  public static ClientView of(ClientSchema client, CompatibilityReport report) {
+    return new ClientView(client, report);
+  }
+
+  public ClientSchema client() {
+    return client;
+  }
+
+  public CompatibilityReport report() {
+    return report;
+  }
+
+  /** Whether the client declared {@code table} and the server serves it. */
+  public boolean isAvailable(String table) {
+    return client.table(table) != null && report.tableIssue(table).isEmpty();
+  }
+
+  /**
+   * The columns of the rows of {@code table} sent to this client, in the client's order; empty when the table is
+   * not {@linkplain #isAvailable available} (nothing of it is sent).
+   */
+  public List<Column> columnsFor(String table) {
+    if (!isAvailable(table)) {
+      return List.of();
+    }
+    List<Column> out = new ArrayList<>();
+    client.table(table).columns().forEach((name, type) -> out.add(new Column(name, type,
+        report.columnIssue(table, name).map(i -> i.kind() == CompatibilityReport.Kind.MISSING).orElse(false))));
+    return List.copyOf(out);
+  }
+}
