@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Random;
 
 /** One random add, remove or edit (any column but the key) on one of the sources, for the oracle tests. */
-final class RandomChanges {
+public final class RandomChanges {
   private RandomChanges() {}
 
-  static String apply(Random random, Map<String, MemorySource> sources) {
+  public static String apply(Random random, Map<String, MemorySource> sources) {
     List<String> names = List.copyOf(sources.keySet());
     MemorySource s = sources.get(names.get(random.nextInt(names.size())));
     long id = random.nextInt(RandomSchema.IDS);

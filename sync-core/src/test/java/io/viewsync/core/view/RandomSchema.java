@@ -24,7 +24,7 @@ public final class RandomSchema {
   public static final int IDS = 14;
   static final String[] TEXTS = {"", "a", "A", "ab", "b", "B", "é", "É", "\uD83D\uDE00", "a%", "a_b"};
   static final double[] REALS = {-2.25, 0.0, 0.5, 1.0, 3.5};
-  static final List<String> COLUMNS = List.of("id", "p", "a", "s", "f", "b");
+  public static final List<String> COLUMNS = List.of("id", "p", "a", "s", "f", "b");
 
   private final Map<String, TableSpec> tables;
 
