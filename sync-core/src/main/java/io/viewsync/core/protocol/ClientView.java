@@ -2,6 +2,7 @@ package io.viewsync.core.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -65,5 +66,34 @@ public final class ClientView {
     client.table(table).columns().forEach((name, type) -> out.add(new Column(name, type,
         report.columnIssue(table, name).map(i -> i.kind() == CompatibilityReport.Kind.MISSING).orElse(false))));
     return List.copyOf(out);
+  }
+
+  /**
+   * A group row change as this client receives it (DESIGN §6): the key by the client's primary key, the value with
+   * exactly the client's declared columns in its order — a missing one null, a server-only one left out — each
+   * encoded by the server column's type ({@link WireValues}; a coerced column travels in the server type's
+   * encoding). Null when the client does not receive the table at all.
+   *
+   * @param server the table's spec on the server, for the column types
+   */
+  public ServerMessage.RowOp rowOp(io.viewsync.core.view.RowPatch patch, io.viewsync.core.schema.TableSpec server) {
+    if (!isAvailable(patch.table())) {
+      return null;
+    }
+    Map<String, io.viewsync.core.value.PgType> types = new java.util.HashMap<>();
+    server.columns().forEach(c -> types.put(c.name(), c.type()));
+    com.fasterxml.jackson.databind.node.ObjectNode key =
+        WireValues.encodeRow(patch.key(), types, client.table(patch.table()).primaryKey());
+    if (patch.isDelete()) {
+      return ServerMessage.RowOp.del(patch.table(), key);
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode value =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (Column c : columnsFor(patch.table())) {
+      value.set(c.name(), c.missing() || !patch.row().has(c.name())
+          ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+          : WireValues.encode(types.get(c.name()), patch.row().get(c.name())));
+    }
+    return ServerMessage.RowOp.put(patch.table(), key, value);
   }
 }
