@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.viewsync.core.query.QueryError;
 import io.viewsync.core.query.QueryError.Kind;
 import io.viewsync.core.query.Result;
@@ -103,6 +106,23 @@ public record ClientSchema(Map<String, Table> tables) {
     public String type(String column) {
       return columns.get(column);
     }
+  }
+
+  /**
+   * The declaration as JSON, the shape {@link #parse} reads: {@code {"tables": {"issues": {"columns": {"id":
+   * {"type": "int8"}}, "primaryKey": ["id"]}}}}, tables and columns in declared order. A fresh tree each call.
+   */
+  public ObjectNode toJson() {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    ObjectNode tablesNode = root.putObject("tables");
+    tables.forEach((name, table) -> {
+      ObjectNode t = tablesNode.putObject(name);
+      ObjectNode columnsNode = t.putObject("columns");
+      table.columns().forEach((column, type) -> columnsNode.putObject(column).put("type", type));
+      ArrayNode key = t.putArray("primaryKey");
+      table.primaryKey().forEach(key::add);
+    });
+    return root;
   }
 
   /** Reads a declared schema from JSON text. */

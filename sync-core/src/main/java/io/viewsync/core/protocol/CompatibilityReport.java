@@ -1,17 +1,21 @@
 package io.viewsync.core.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a client's declared schema fits the server's (DESIGN §6), made by {@link Compatibility#report}: a status and
@@ -138,6 +142,95 @@ public final class CompatibilityReport {
       }
     }
     return o;
+  }
+
+  /**
+   * Reads a report back from its JSON ({@link #toJson()}'s shape), as a client does from {@code connected} and
+   * {@code schemaChanged}. Strict: an unknown field, a missing {@code status}, {@code issues} or issue
+   * {@code table}/{@code kind}/{@code reason}, a wrong JSON type, an unknown {@code status} or {@code kind}, an
+   * issue whose {@code column} does not fit its kind, two issues for one table or column, and a {@code status}
+   * that disagrees with the issues are refused. Optional fields ({@code column}, {@code clientType},
+   * {@code serverType}) may be left out or {@code null}. Issues need not be sorted (they are sorted on reading).
+   *
+   * @throws IllegalArgumentException saying what is wrong, with the path of the offending node
+   */
+  public static CompatibilityReport fromJson(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("compatibility: must be an object");
+    }
+    onlyFields(node, Set.of("status", "issues"), "compatibility");
+    String status = requiredText(node, "status", "compatibility");
+    JsonNode list = node.get("issues");
+    if (list == null || !list.isArray()) {
+      throw new IllegalArgumentException("compatibility.issues: " + (list == null ? "missing" : "must be an array"));
+    }
+    List<Issue> issues = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      String path = "compatibility.issues[" + i + "]";
+      JsonNode n = list.get(i);
+      if (!n.isObject()) {
+        throw new IllegalArgumentException(path + ": must be an object");
+      }
+      onlyFields(n, Set.of("table", "column", "kind", "reason", "clientType", "serverType"), path);
+      String table = requiredText(n, "table", path);
+      String column = optionalText(n, "column", path);
+      Kind kind = wireEnum(Kind.values(), requiredText(n, "kind", path), path + ".kind");
+      String reason = requiredText(n, "reason", path);
+      if ((column == null) != (kind == Kind.UNAVAILABLE)) {
+        throw new IllegalArgumentException(path + ": " + (column == null ? "a " + kind.wire()
+            + " issue is about a column, and has none" : "an unavailable issue is about a table, not a column"));
+      }
+      issues.add(new Issue(table, column, kind, reason, optionalText(n, "clientType", path),
+          optionalText(n, "serverType", path)));
+    }
+    CompatibilityReport report;
+    try {
+      report = new CompatibilityReport(issues);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("compatibility.issues: " + e.getMessage(), e);
+    }
+    if (wireEnum(Status.values(), status, "compatibility.status") != report.status()) {
+      throw new IllegalArgumentException("compatibility.status: \"" + status + "\" but the issues make it "
+          + report.status().wire());
+    }
+    return report;
+  }
+
+  private static void onlyFields(JsonNode node, Set<String> allowed, String path) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!allowed.contains(field)) {
+        throw new IllegalArgumentException(path + ": unknown field \"" + MessageCodec.echo(field, 64) + "\"");
+      }
+    }
+  }
+
+  private static String requiredText(JsonNode node, String field, String path) {
+    JsonNode n = node.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException(path + "." + field + ": " + (n == null ? "missing" : "must be a string"));
+    }
+    return n.textValue();
+  }
+
+  private static String optionalText(JsonNode node, String field, String path) {
+    JsonNode n = node.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(path + "." + field + ": must be a string or null");
+    }
+    return n.textValue();
+  }
+
+  private static <E extends Enum<E>> E wireEnum(E[] values, String wire, String path) {
+    for (E e : values) {
+      if (e.name().toLowerCase(Locale.ROOT).equals(wire)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(path + ": unknown value \"" + MessageCodec.echo(wire, 64) + "\"");
   }
 
   /** {@link #toJson()} as text. */

@@ -215,7 +215,7 @@ public final class MessageCodec {
   }
 
   /** Why {@code node} is not a valid ID (a string of 1–64 chars, well-formed UTF-16), or null when it is. */
-  private static String idProblem(JsonNode node, String field) {
+  static String idProblem(JsonNode node, String field) {
     if (node == null) {
       return "missing field \"" + field + "\"";
     }
