@@ -1,8 +1,6 @@
 package io.viewsync.core.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.viewsync.core.query.Query;
@@ -25,7 +23,6 @@ import java.util.Objects;
  */
 public final class ClientMessageWriter {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private ClientMessageWriter() {}
@@ -46,7 +43,7 @@ public final class ClientMessageWriter {
 
   /** {@code connect}: the first message of a connection. */
   public static String connect(ClientMessage.Connect connect) {
-    ObjectNode o = message("connect").put("protocolVersion", connect.protocolVersion());
+    ObjectNode o = ProtocolJson.message("connect").put("protocolVersion", connect.protocolVersion());
     o.put("clientGroupID", id(connect.clientGroupID(), "clientGroupID"));
     o.put("clientID", id(connect.clientID(), "clientID"));
     o.put("cookie", connect.cookie());
@@ -54,7 +51,7 @@ public final class ClientMessageWriter {
     if (connect.auth() != null) {
       o.put("auth", connect.auth());
     }
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code connect} from its fields; {@code cookie} and {@code auth} may be null. */
@@ -65,14 +62,14 @@ public final class ClientMessageWriter {
 
   /** {@code subscribe}: add a query, or replace the query of that ID; the query as {@link QueryJson} writes it. */
   public static String subscribe(String queryID, Query query) {
-    ObjectNode o = message("subscribe").put("queryID", id(queryID, "queryID"));
+    ObjectNode o = ProtocolJson.message("subscribe").put("queryID", id(queryID, "queryID"));
     o.set("query", QueryJson.toJson(Objects.requireNonNull(query, "query")));
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code unsubscribe}. */
   public static String unsubscribe(String queryID) {
-    return write(message("unsubscribe").put("queryID", id(queryID, "queryID")));
+    return ProtocolJson.write(ProtocolJson.message("unsubscribe").put("queryID", id(queryID, "queryID")));
   }
 
   /**
@@ -80,16 +77,16 @@ public final class ClientMessageWriter {
    * a JSON null node writes {@code "id": null}.
    */
   public static String ping(JsonNode id) {
-    ObjectNode o = message("ping");
+    ObjectNode o = ProtocolJson.message("ping");
     if (id != null) {
       o.set("id", id.deepCopy());
     }
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code ping} with a number id, the usual kind: {@code {"type": "ping", "id": 17}}. */
   public static String ping(long id) {
-    return write(message("ping").put("id", id));
+    return ProtocolJson.write(ProtocolJson.message("ping").put("id", id));
   }
 
   private static String id(String id, String field) {
@@ -100,15 +97,4 @@ public final class ClientMessageWriter {
     return id;
   }
 
-  private static ObjectNode message(String type) {
-    return NODES.objectNode().put("type", type);
-  }
-
-  private static String write(ObjectNode o) {
-    try {
-      return MAPPER.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
-  }
 }

@@ -1,8 +1,6 @@
 package io.viewsync.core.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +19,6 @@ import java.util.Objects;
  */
 public final class ServerMessage {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private ServerMessage() {}
@@ -145,62 +142,62 @@ public final class ServerMessage {
   /** {@code connected}: the answer to an accepted {@code connect}. */
   public static String connected(int protocolVersion, String serverVersion, long schemaVersion,
       CompatibilityReport compatibility) {
-    ObjectNode o = message("connected").put("protocolVersion", protocolVersion)
+    ObjectNode o = ProtocolJson.message("connected").put("protocolVersion", protocolVersion)
         .put("serverVersion", Objects.requireNonNull(serverVersion, "serverVersion"))
         .put("schemaVersion", schemaVersion);
     o.set("compatibility", compatibility.toJson());
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code pokeStart}; {@code baseCookie} null is written as {@code null}. */
   public static String pokeStart(String pokeID, String baseCookie, long schemaVersion, boolean reset) {
-    ObjectNode o = message("pokeStart").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"));
+    ObjectNode o = ProtocolJson.message("pokeStart").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"));
     o.put("baseCookie", baseCookie);
-    return write(o.put("schemaVersion", schemaVersion).put("reset", reset));
+    return ProtocolJson.write(o.put("schemaVersion", schemaVersion).put("reset", reset));
   }
 
   /** {@code pokePart}: row changes and query status changes, either list possibly empty. */
   public static String pokePart(String pokeID, List<RowOp> rows, List<QueryStatus> queries) {
-    ObjectNode o = message("pokePart").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"));
+    ObjectNode o = ProtocolJson.message("pokePart").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"));
     ArrayNode rowsNode = o.putArray("rows");
     rows.forEach(r -> rowsNode.add(r.toJson()));
     ArrayNode queriesNode = o.putArray("queries");
     queries.forEach(q -> queriesNode.add(q.toJson()));
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code pokeEnd}: the client applies the poke, then remembers {@code cookie}. */
   public static String pokeEnd(String pokeID, String cookie) {
-    return write(message("pokeEnd").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"))
+    return ProtocolJson.write(ProtocolJson.message("pokeEnd").put("pokeID", Objects.requireNonNull(pokeID, "pokeID"))
         .put("cookie", Objects.requireNonNull(cookie, "cookie")));
   }
 
   /** {@code schemaChanged}: the client's new compatibility report after an upstream schema change. */
   public static String schemaChanged(long schemaVersion, CompatibilityReport compatibility) {
-    ObjectNode o = message("schemaChanged").put("schemaVersion", schemaVersion);
+    ObjectNode o = ProtocolJson.message("schemaChanged").put("schemaVersion", schemaVersion);
     o.set("compatibility", compatibility.toJson());
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code error}: {@code queryID} and {@code details} left out when null. */
   public static String error(ProtocolError error) {
-    ObjectNode o = message("error").put("kind", error.kind().wire()).put("message", error.message());
+    ObjectNode o = ProtocolJson.message("error").put("kind", error.kind().wire()).put("message", error.message());
     if (error.queryID() != null) {
       o.put("queryID", error.queryID());
     }
     if (error.detailsNode() != null) {
       o.set("details", error.detailsNode().deepCopy());
     }
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /** {@code pong} with the ping's {@code id}: left out when the ping had none (Java null), else as sent. */
   public static String pong(JsonNode id) {
-    ObjectNode o = message("pong");
+    ObjectNode o = ProtocolJson.message("pong");
     if (id != null) {
       o.set("id", id.deepCopy());
     }
-    return write(o);
+    return ProtocolJson.write(o);
   }
 
   /**
@@ -216,15 +213,4 @@ public final class ServerMessage {
     return a;
   }
 
-  private static ObjectNode message(String type) {
-    return NODES.objectNode().put("type", type);
-  }
-
-  private static String write(ObjectNode o) {
-    try {
-      return MAPPER.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
-  }
 }
