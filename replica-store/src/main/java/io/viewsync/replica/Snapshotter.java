@@ -52,16 +52,23 @@ public final class Snapshotter implements AutoCloseable {
     private final Connection conn;
     private final Lsn version;
     private final Map<String, TableSpec> tables;
+    private final long schemaVersion;
     private final Map<String, PreparedStatement> lookups = new HashMap<>();
 
-    private Snapshot(Connection conn, Lsn version, Map<String, TableSpec> tables) {
+    private Snapshot(Connection conn, Lsn version, long schemaVersion, Map<String, TableSpec> tables) {
       this.conn = conn;
       this.version = version;
+      this.schemaVersion = schemaVersion;
       this.tables = tables;
     }
 
     public Lsn version() {
       return version;
+    }
+
+    /** The replica's schema version as of this snapshot (docs/replica.md), 0 before the first. */
+    public long schemaVersion() {
+      return schemaVersion;
     }
 
     /** The readable tables (syncing, resyncing or quarantined) as of this snapshot, by replica name. */
@@ -234,12 +241,17 @@ public final class Snapshotter implements AutoCloseable {
     try {
       c.setAutoCommit(false);
       Lsn version;
+      long schemaVersion;
       Map<String, TableSpec> tables = new LinkedHashMap<>();
       try (Statement s = c.createStatement()) {
         // The first read opens the read transaction: everything below sees one state of the file.
         try (ResultSet rs = s.executeQuery("SELECT value FROM _viewsync_state WHERE key = '"
             + ReplicaWriter.STATE_WATERMARK + "'")) {
           version = rs.next() ? Lsn.parse(rs.getString(1)) : Lsn.ZERO;
+        }
+        try (ResultSet rs = s.executeQuery("SELECT value FROM _viewsync_state WHERE key = '"
+            + SchemaVersions.STATE_VERSION + "'")) {
+          schemaVersion = rs.next() ? Long.parseLong(rs.getString(1)) : 0;
         }
         // Resyncing and quarantined tables stay readable (stale) until their copy is swapped in: a reset then.
         try (ResultSet rs = s.executeQuery("SELECT name, spec FROM _viewsync_tables WHERE state IN ('"
@@ -250,7 +262,7 @@ public final class Snapshotter implements AutoCloseable {
           }
         }
       }
-      return new Snapshot(c, version, Map.copyOf(tables));
+      return new Snapshot(c, version, schemaVersion, Map.copyOf(tables));
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

@@ -1,0 +1,254 @@
+package io.viewsync.server.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewsync.core.Lsn;
+import io.viewsync.core.ivm.PgOracleSql;
+import io.viewsync.core.ivm.ResultNode;
+import io.viewsync.core.ivm.Row;
+import io.viewsync.core.protocol.ClientMessage;
+import io.viewsync.core.protocol.ClientSchema;
+import io.viewsync.core.protocol.ClientView;
+import io.viewsync.core.protocol.Compatibility;
+import io.viewsync.core.protocol.MessageCodec;
+import io.viewsync.core.protocol.ServerEvent;
+import io.viewsync.core.protocol.ServerMessage;
+import io.viewsync.core.protocol.ServerMessageReader;
+import io.viewsync.core.query.Normalizer;
+import io.viewsync.core.query.Query;
+import io.viewsync.core.query.QueryLimits;
+import io.viewsync.core.schema.TableSpec;
+import io.viewsync.core.testing.PostgresExtension;
+import io.viewsync.core.testing.TestDatabase;
+import io.viewsync.core.view.RowPatch;
+import io.viewsync.core.view.RowRef;
+import io.viewsync.replica.ReplicaOracle;
+import io.viewsync.replica.ReplicaTesting;
+import io.viewsync.replica.Replicator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Postgres → replicator → {@link ViewSyncer} → protocol messages → a client that applies them, without the socket:
+ * after every upstream transaction, each client group's rows (built only from the pokes it was sent, read back
+ * with {@link ServerMessageReader}) equal the union of its queries run on Postgres itself ({@link PgOracleSql}),
+ * projected to the group's declared columns. One group declares the current schema and has two clients; another
+ * was built against an older one (a coerced key type, a column the server lacks) and has a query that sorts on
+ * the missing column, which must be unavailable while the others work.
+ */
+@ExtendWith(PostgresExtension.class)
+class ViewSyncerIT {
+  private static final String CURRENT = """
+      {"tables": {
+        "users": {"columns": {"id": {"type": "int8"}, "name": {"type": "text"}}, "primaryKey": ["id"]},
+        "issues": {"columns": {"id": {"type": "int8"}, "title": {"type": "text"}, "status": {"type": "text"},
+                               "owner_id": {"type": "int8"}, "modified": {"type": "int8"}}, "primaryKey": ["id"]},
+        "comments": {"columns": {"id": {"type": "int8"}, "issue_id": {"type": "int8"}, "body": {"type": "text"},
+                                 "created": {"type": "int8"}}, "primaryKey": ["id"]}}}""";
+  private static final String OLDER = """
+      {"tables": {
+        "issues": {"columns": {"id": {"type": "int4"}, "status": {"type": "varchar"}, "priority": {"type": "int8"},
+                               "modified": {"type": "int8"}}, "primaryKey": ["id"]},
+        "comments": {"columns": {"id": {"type": "int8"}, "issue_id": {"type": "int8"}, "body": {"type": "text"}},
+                     "primaryKey": ["id"]}}}""";
+
+  /** A client: the rows it holds by (table, key JSON), built only from the messages it receives. */
+  private static final class Client {
+    final Map<String, String> rows = new HashMap<>(); // JSON text: IntNode(7) and LongNode(7) are not equal
+    final Map<String, String> statuses = new HashMap<>();
+    final List<ServerEvent> buffered = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    String cookie;
+
+    void receive(String message) {
+      ServerMessageReader.Parsed p = ServerMessageReader.parse(message);
+      assertThat(p).as("a message the client can read: %s", message).isInstanceOf(ServerEvent.class);
+      ServerEvent e = (ServerEvent) p;
+      if (e instanceof ServerEvent.Error err) {
+        errors.add(err.kind() + ": " + err.message());
+      } else if (e instanceof ServerEvent.PokeEnd end) {
+        for (ServerEvent b : buffered) {
+          if (b instanceof ServerEvent.PokeStart start) {
+            assertThat(start.baseCookie()).as("a poke applies to the cookie the client has").isEqualTo(
+                start.reset() ? start.baseCookie() : cookie);
+            if (start.reset()) {
+              rows.clear();
+            }
+          } else if (b instanceof ServerEvent.PokePart part) {
+            for (ServerMessage.RowOp op : part.rows()) {
+              String ref = op.table() + " " + op.key();
+              if (op.op() == ServerMessage.RowOp.Op.PUT) {
+                rows.put(ref, op.value().toString());
+              } else {
+                rows.remove(ref);
+              }
+            }
+            part.queries().forEach(q -> statuses.put(q.queryID(), q.status().wire()));
+          }
+        }
+        buffered.clear();
+        cookie = end.cookie();
+      } else if (e instanceof ServerEvent.PokeStart || e instanceof ServerEvent.PokePart) {
+        buffered.add(e);
+      }
+    }
+  }
+
+  @Test
+  void everyClientGroupHoldsTheUnionOfItsQueriesAsPostgresAnswersThem(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    long seed = ReplicaTesting.seed();
+    Random random = new Random(seed);
+    db.execute("CREATE TABLE users (id int8 PRIMARY KEY, name text)",
+        "CREATE TABLE issues (id int8 PRIMARY KEY, title text, status text, owner_id int8, modified int8)",
+        "CREATE TABLE comments (id int8 PRIMARY KEY, issue_id int8, body text, created int8)",
+        "CREATE TABLE zz_marker (id int PRIMARY KEY, n bigint)", "INSERT INTO zz_marker VALUES (1, 0)",
+        "INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 5) g",
+        "INSERT INTO issues SELECT g, 'issue ' || g, CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END, 1 + g % 5,"
+            + " g * 10 FROM generate_series(1, 40) g",
+        "INSERT INTO comments SELECT g, 1 + g % 40, 'comment ' || g, g FROM generate_series(1, 120) g");
+    Map<String, String> queries = Map.of(
+        "open", """
+            {"table": "issues", "where": {"type": "cmp", "column": "status", "op": "=", "value": "open"},
+             "orderBy": [["modified", "desc"]], "limit": 5,
+             "related": [{"name": "comments", "correlation": {"parent": ["id"], "child": ["issue_id"]},
+                          "query": {"table": "comments", "orderBy": [["id", "asc"]], "limit": 3}}]}""",
+        "mine", """
+            {"table": "issues", "where": {"type": "cmp", "column": "owner_id", "op": "=", "value": 2},
+             "related": [{"name": "owner", "correlation": {"parent": ["owner_id"], "child": ["id"]},
+                          "query": {"table": "users"}}]}""",
+        "latest", """
+            {"table": "comments", "orderBy": [["id", "desc"]], "limit": 10}""",
+        "byPriority", """
+            {"table": "issues", "orderBy": [["priority", "desc"]], "limit": 3}""");
+    try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
+         ViewSyncer syncer = new ViewSyncer(r.store(), QueryLimits.DEFAULTS, "test");
+         Connection pg = db.connect()) {
+      Client c1 = new Client();
+      Client c2 = new Client();
+      Client old = new Client();
+      ViewSyncer.Session s1 = syncer.connect(connect("g1", "c1", CURRENT), c1::receive);
+      ViewSyncer.Session s2 = syncer.connect(connect("g1", "c2", CURRENT), c2::receive);
+      ViewSyncer.Session s3 = syncer.connect(connect("g2", "c3", OLDER), old::receive);
+      Map<String, List<String>> groupQueries = Map.of("g1", List.of("open", "mine", "latest"),
+          "g2", List.of("open", "byPriority"));
+      subscribe(syncer, s1, "open", queries);
+      subscribe(syncer, s1, "latest", queries);
+      subscribe(syncer, s2, "mine", queries);
+      subscribe(syncer, s3, "open", queries);
+      subscribe(syncer, s3, "byPriority", queries);
+      int steps = ReplicaTesting.scaled(40, 400);
+      for (int step = 0; step <= steps; step++) {
+        String what = step == 0 ? "subscriptions" : transaction(pg, random);
+        Lsn upstream = marker(pg);
+        assertThat(ReplicaOracle.await(60_000, () -> upstream.isAtOrBefore(r.watermark()))).isTrue();
+        syncer.advance();
+        syncer.advance(); // a view whose index was created at subscribe is hydrated at the advance after
+        Map<String, TableSpec> specs = serverSpecs(syncer, r);
+        assertThat(c1.rows).as("step %d (%s): client c1 of g1", step, what)
+            .isEqualTo(expected(pg, specs, CURRENT, groupQueries.get("g1"), queries));
+        assertThat(c2.rows).as("c2 holds what its group holds").isEqualTo(c1.rows);
+        assertThat(old.rows).as("step %d (%s): the older client of g2", step, what)
+            .isEqualTo(expected(pg, specs, OLDER, List.of("open"), queries));
+        assertThat(c1.statuses).containsEntry("open", "complete").containsEntry("mine", "complete")
+            .containsEntry("latest", "complete");
+        assertThat(old.statuses).containsEntry("open", "complete").containsEntry("byPriority", "unavailable");
+        assertThat(c1.cookie).isEqualTo(r.watermark().toString());
+      }
+      assertThat(c1.errors).isEmpty();
+      assertThat(old.errors).isEmpty();
+      assertThat(syncer.pipelines()).as("g1's and g2's open queries share a view").isEqualTo(3);
+    }
+  }
+
+  private static ClientMessage.Connect connect(String group, String client, String schema) {
+    return new ClientMessage.Connect(1, group, client, ClientSchema.parse(schema).orElseThrow(), null, null);
+  }
+
+  private static void subscribe(ViewSyncer syncer, ViewSyncer.Session s, String id, Map<String, String> queries)
+      throws SQLException {
+    String text = "{\"type\": \"subscribe\", \"queryID\": \"" + id + "\", \"query\": " + queries.get(id) + "}";
+    MessageCodec.Parsed p = MessageCodec.parse(text);
+    assertThat(p).isInstanceOf(ClientMessage.Subscribe.class);
+    syncer.subscribe(s, (ClientMessage.Subscribe) p);
+  }
+
+  private static Map<String, TableSpec> serverSpecs(ViewSyncer syncer, Replicator r) throws SQLException {
+    try (io.viewsync.replica.Views v = new io.viewsync.replica.Views(r.store(), QueryLimits.DEFAULTS, 10)) {
+      return v.snapshot().tables();
+    }
+  }
+
+  /** The rows a group with {@code schema} must hold: its queries' rows on Postgres, as the group's clients see them. */
+  private static Map<String, String> expected(Connection pg, Map<String, TableSpec> specs, String schema,
+      List<String> ids, Map<String, String> queries) throws SQLException {
+    ClientSchema client = ClientSchema.parse(schema).orElseThrow();
+    ClientView view = ClientView.of(client, Compatibility.report(client, specs));
+    Map<RowRef, Row> rows = new LinkedHashMap<>();
+    for (String id : ids) {
+      Query q = new Normalizer(specs).normalize(io.viewsync.core.query.QueryJson.parse(queries.get(id)).orElseThrow());
+      collect(PgOracleSql.evaluate(pg, q, specs), rows);
+    }
+    Map<String, String> out = new HashMap<>();
+    rows.forEach((ref, row) -> {
+      ServerMessage.RowOp op = view.rowOp(new RowPatch(ref.table(), ref.key(), row), specs.get(ref.table()));
+      if (op != null) {
+        out.put(op.table() + " " + op.key(), op.value().toString());
+      }
+    });
+    return out;
+  }
+
+  private static void collect(List<ResultNode> nodes, Map<RowRef, Row> out) {
+    for (ResultNode n : nodes) {
+      out.put(new RowRef(n.table(), n.key()), n.row());
+      n.related().values().forEach(c -> collect(c, out));
+    }
+  }
+
+  private static String transaction(Connection pg, Random random) throws SQLException {
+    String sql = switch (random.nextInt(6)) {
+      case 0 -> "UPDATE issues SET status = CASE status WHEN 'open' THEN 'closed' ELSE 'open' END WHERE id = "
+          + (1 + random.nextInt(45));
+      case 1 -> "UPDATE issues SET modified = " + random.nextInt(1000) + " WHERE id = " + (1 + random.nextInt(45));
+      case 2 -> "UPDATE issues SET owner_id = " + (1 + random.nextInt(5)) + " WHERE id = " + (1 + random.nextInt(45));
+      case 3 -> "INSERT INTO comments VALUES (" + (1000 + random.nextInt(100000)) + ", " + (1 + random.nextInt(45))
+          + ", 'new', " + random.nextInt(1000) + ") ON CONFLICT DO NOTHING";
+      case 4 -> "DELETE FROM comments WHERE id = (SELECT min(id) FROM comments WHERE issue_id = "
+          + (1 + random.nextInt(45)) + ")";
+      default -> "UPDATE users SET name = 'renamed " + random.nextInt(100) + "' WHERE id = " + (1 + random.nextInt(5));
+    };
+    try (Statement s = pg.createStatement()) {
+      s.execute(sql);
+    }
+    return sql;
+  }
+
+  private static Lsn marker(Connection pg) throws SQLException {
+    pg.setAutoCommit(false);
+    try (Statement s = pg.createStatement()) {
+      s.executeUpdate("UPDATE zz_marker SET n = n + 1");
+      Lsn lsn;
+      try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+        rs.next();
+        lsn = Lsn.parse(rs.getString(1));
+      }
+      pg.commit();
+      return lsn;
+    } finally {
+      pg.setAutoCommit(true);
+    }
+  }
+}
