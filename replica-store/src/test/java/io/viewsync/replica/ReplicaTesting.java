@@ -81,4 +81,29 @@ public final class ReplicaTesting {
       return rs.getLong(1);
     }
   }
+
+  /** Creates the marker table {@link #marker} updates (it is replicated like any table; queries do not read it). */
+  public static void createMarker(TestDatabase db) throws SQLException {
+    db.execute("CREATE TABLE zz_marker (id int PRIMARY KEY, n bigint)", "INSERT INTO zz_marker VALUES (1, 0)");
+  }
+
+  /**
+   * A marker transaction after everything else; returns a position its commit is at or after and every earlier
+   * commit is before, so a replica whose watermark reached it has every transaction so far.
+   */
+  public static io.viewsync.core.Lsn marker(Connection pg) throws SQLException {
+    pg.setAutoCommit(false);
+    try (var s = pg.createStatement()) {
+      s.executeUpdate("UPDATE zz_marker SET n = n + 1");
+      io.viewsync.core.Lsn lsn;
+      try (var rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+        rs.next();
+        lsn = io.viewsync.core.Lsn.parse(rs.getString(1));
+      }
+      pg.commit();
+      return lsn;
+    } finally {
+      pg.setAutoCommit(true);
+    }
+  }
 }

@@ -62,7 +62,7 @@ class ViewOracleIT {
     Random random = new Random(seed);
     RandomSchema schema = RandomSchema.random(random);
     db.execute(schema.ddl().toArray(String[]::new));
-    db.execute("CREATE TABLE zz_marker (id int PRIMARY KEY, n bigint)", "INSERT INTO zz_marker VALUES (1, 0)");
+    ReplicaTesting.createMarker(db);
     try (Connection pg = db.connect()) {
       for (String t : schema.names()) {
         for (long id = 0; id < RandomSchema.IDS; id++) {
@@ -118,7 +118,7 @@ class ViewOracleIT {
             what = transaction(pg, random, schema, kind == 2 ? MAX_INCREMENTAL + 3 : 1 + random.nextInt(3), renamed);
           }
         }
-        Lsn upstream = marker(pg);
+        Lsn upstream = ReplicaTesting.marker(pg);
         assertThat(ReplicaOracle.await(60_000, () -> upstream.isAtOrBefore(r.watermark())))
             .as("replica reached %s", upstream).isTrue();
         Views.Advance advance = views.advance();
@@ -253,25 +253,6 @@ class ViewOracleIT {
     }
   }
 
-  /**
-   * A marker transaction after everything else; returns a position its commit is at or after and every earlier
-   * commit is before, so a replica whose watermark reached it has every transaction so far.
-   */
-  private static Lsn marker(Connection pg) throws SQLException {
-    pg.setAutoCommit(false);
-    try (Statement s = pg.createStatement()) {
-      s.executeUpdate("UPDATE zz_marker SET n = n + 1");
-      Lsn lsn;
-      try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
-        rs.next();
-        lsn = Lsn.parse(rs.getString(1));
-      }
-      pg.commit();
-      return lsn;
-    } finally {
-      pg.setAutoCommit(true);
-    }
-  }
 
   private static void awaitResynced(Replicator r, String table) throws Exception {
     assertThat(ReplicaOracle.await(60_000, () -> r.status().tables().stream()

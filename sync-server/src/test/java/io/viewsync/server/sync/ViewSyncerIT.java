@@ -114,11 +114,11 @@ class ViewSyncerIT {
     db.execute("CREATE TABLE users (id int8 PRIMARY KEY, name text)",
         "CREATE TABLE issues (id int8 PRIMARY KEY, title text, status text, owner_id int8, modified int8)",
         "CREATE TABLE comments (id int8 PRIMARY KEY, issue_id int8, body text, created int8)",
-        "CREATE TABLE zz_marker (id int PRIMARY KEY, n bigint)", "INSERT INTO zz_marker VALUES (1, 0)",
         "INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 5) g",
         "INSERT INTO issues SELECT g, 'issue ' || g, CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END, 1 + g % 5,"
             + " g * 10 FROM generate_series(1, 40) g",
         "INSERT INTO comments SELECT g, 1 + g % 40, 'comment ' || g, g FROM generate_series(1, 120) g");
+    ReplicaTesting.createMarker(db);
     Map<String, String> queries = Map.of(
         "open", """
             {"table": "issues", "where": {"type": "cmp", "column": "status", "op": "=", "value": "open"},
@@ -152,7 +152,7 @@ class ViewSyncerIT {
       int steps = ReplicaTesting.scaled(40, 400);
       for (int step = 0; step <= steps; step++) {
         String what = step == 0 ? "subscriptions" : transaction(pg, random);
-        Lsn upstream = marker(pg);
+        Lsn upstream = ReplicaTesting.marker(pg);
         assertThat(ReplicaOracle.await(60_000, () -> upstream.isAtOrBefore(r.watermark()))).isTrue();
         syncer.advance();
         syncer.advance(); // a view whose index was created at subscribe is hydrated at the advance after
@@ -236,19 +236,4 @@ class ViewSyncerIT {
     return sql;
   }
 
-  private static Lsn marker(Connection pg) throws SQLException {
-    pg.setAutoCommit(false);
-    try (Statement s = pg.createStatement()) {
-      s.executeUpdate("UPDATE zz_marker SET n = n + 1");
-      Lsn lsn;
-      try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
-        rs.next();
-        lsn = Lsn.parse(rs.getString(1));
-      }
-      pg.commit();
-      return lsn;
-    } finally {
-      pg.setAutoCommit(true);
-    }
-  }
 }
