@@ -51,16 +51,18 @@ public final class Service implements ServiceLauncher {
         upstream = embedded.url();
       }
       log.info("upstream {}", upstream.redacted());
-      try (Replicator replicator = new Replicator(replicatorConfig(config, upstream), lsn -> { })) {
+      try (io.viewsync.server.sync.SyncHub hub = new io.viewsync.server.sync.SyncHub(ServerInfo.version());
+           Replicator replicator = new Replicator(replicatorConfig(config, upstream), lsn -> hub.versionReady())) {
         try {
           replicator.start();
         } catch (StartupException e) {
           throw new ServiceException(e.getMessage(), e);
         }
+        hub.attach(replicator.store());
         replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
             new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),
-                ReplicatorResyncer.of(replicator), config.adminToken()))) {
+                ReplicatorResyncer.of(replicator), config.adminToken(), hub))) {
           http.start();
           log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
           int code = stop.get();

@@ -21,8 +21,12 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
   /** The WebSocket endpoint of client protocol v1 (DESIGN.md §8). */
   public static final String SYNC_PATH = "/sync/v1";
 
+  /** Largest WebSocket frame accepted; a larger one closes the connection with 1009 (docs/protocol.md). */
+  public static final int MAX_FRAME_BYTES = 1024 * 1024;
+
   private final AdminAuthHandler adminAuth;
   private final HttpRouter router;
+  private final io.viewsync.server.sync.SyncHub hub;
 
   /**
    * @param status     answers {@code /readyz} and {@code /admin/status}
@@ -30,6 +34,13 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
    * @param adminToken bearer token for {@code /admin/*}; empty leaves them open (see {@link AdminAuthHandler})
    */
   public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken) {
+    this(status, resyncer, adminToken, null);
+  }
+
+  /** @param hub serves protocol v1 at {@link #SYNC_PATH}; null for none (no WebSocket endpoint) */
+  public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
+      io.viewsync.server.sync.SyncHub hub) {
+    this.hub = hub;
     this.adminAuth = new AdminAuthHandler(adminToken);
     this.router = HttpRouter.builder()
         .get("/healthz", new HealthzEndpoint())
@@ -44,12 +55,15 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     ChannelPipeline p = ch.pipeline();
     p.addLast("http-codec", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-    // WebSocket: add here, before the HTTP handlers, for SYNC_PATH:
-    //   p.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
-    //   p.addLast("ws-upgrade", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-    //       .websocketPath(SYNC_PATH).maxFramePayloadLength(...).build()));
-    //   p.addLast("sync-session", new SyncFrameHandler(...));
-    // The protocol handler answers the upgrade of SYNC_PATH and passes every other request on unchanged.
+    if (hub != null) {
+      // The protocol handler answers the upgrade of SYNC_PATH and passes every other request on unchanged.
+      p.addLast("ws-compression", new io.netty.handler.codec.http.websocketx.extensions.compression
+          .WebSocketServerCompressionHandler(0));
+      p.addLast("ws-upgrade", new io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler(
+          io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig.newBuilder().websocketPath(SYNC_PATH)
+              .maxFramePayloadLength(MAX_FRAME_BYTES).checkStartsWith(false).allowExtensions(true).build()));
+      p.addLast("sync-session", new io.viewsync.server.sync.SyncFrameHandler(hub));
+    }
     p.addLast("admin-auth", adminAuth);
     p.addLast("router", router);
   }
