@@ -62,8 +62,8 @@ public final class SyncHub implements AutoCloseable {
       thread.execute(() -> {
         advanceQueued.set(false);
         run(() -> {
-          if (syncer != null) {
-            syncer.advance();
+          if (syncer != null && syncer.advance()) {
+            versionReady(); // a view waits for an index the next snapshot sees
           }
         });
       });

@@ -178,8 +178,11 @@ public final class ViewSyncer implements AutoCloseable {
     }
   }
 
-  /** Moves the views to the replica's latest version and sends every group that changed its poke. */
-  public void advance() throws SQLException {
+  /**
+   * Moves the views to the replica's latest version and sends every group that changed its poke. Returns whether
+   * another advance is due at once, even if the replica does not move (a view waits for its new index).
+   */
+  public boolean advance() throws SQLException {
     Views.Advance adv = views.advance();
     for (Group g : groups.values()) {
       for (Map.Entry<String, Sub> e : g.subs.entrySet()) {
@@ -206,6 +209,7 @@ public final class ViewSyncer implements AutoCloseable {
       }
       poke(g, adv);
     }
+    return adv.pending();
   }
 
   private void poke(Group g, Views.Advance adv) throws SQLException {
