@@ -4,9 +4,9 @@ package io.viewsync.server;
 public final class ServerInfo {
   private ServerInfo() {}
 
-  /** The version from the jar manifest, set by the build, or "development" when run from classes. */
+  /** The version from the jar manifest, set by the build, or "(development build)" when run from classes. */
   public static String version() {
     String v = ServerInfo.class.getPackage().getImplementationVersion();
-    return v != null ? v : "development";
+    return v != null ? v : "(development build)";
   }
 }

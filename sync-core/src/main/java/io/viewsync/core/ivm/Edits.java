@@ -7,6 +7,22 @@ package io.viewsync.core.ivm;
 final class Edits {
   private Edits() {}
 
+  /**
+   * The push of an operator that keeps the rows passing {@code passes} and nothing else (Filter, Skip): an edit
+   * split by whether its old and new rows pass, any other change passed on when its row passes.
+   */
+  static void filter(Change change, java.util.function.Predicate<Row> passes, Input input, Output output) {
+    if (change instanceof Change.Edit edit) {
+      split(edit, passes.test(edit.oldRow()), passes.test(edit.newRow()), input, output);
+    } else if (change instanceof Change.Add || change instanceof Change.Remove || change instanceof Change.Child) {
+      if (passes.test(change.row())) {
+        output.push(change);
+      }
+    } else {
+      throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
   static void split(Change.Edit edit, boolean oldPasses, boolean newPasses, Input input, Output output) {
     if (oldPasses && newPasses) {
       output.push(edit);

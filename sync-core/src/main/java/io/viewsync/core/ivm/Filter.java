@@ -75,14 +75,6 @@ public final class Filter implements Operator {
 
   @Override
   public void push(Change change) {
-    if (change instanceof Change.Edit edit) {
-      Edits.split(edit, predicate.test(edit.oldRow()), predicate.test(edit.newRow()), input, output);
-    } else if (change instanceof Change.Add || change instanceof Change.Remove || change instanceof Change.Child) {
-      if (predicate.test(change.row())) {
-        output.push(change);
-      }
-    } else {
-      throw new IllegalStateException("unknown change " + change);
-    }
+    Edits.filter(change, predicate, input, output);
   }
 }

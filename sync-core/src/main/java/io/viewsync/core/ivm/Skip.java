@@ -60,14 +60,6 @@ public final class Skip implements Operator {
 
   @Override
   public void push(Change change) {
-    if (change instanceof Change.Edit edit) {
-      Edits.split(edit, passes(edit.oldRow()), passes(edit.newRow()), input, output);
-    } else if (change instanceof Change.Add || change instanceof Change.Remove || change instanceof Change.Child) {
-      if (passes(change.row())) {
-        output.push(change);
-      }
-    } else {
-      throw new IllegalStateException("unknown change " + change);
-    }
+    Edits.filter(change, this::passes, input, output);
   }
 }

@@ -77,11 +77,22 @@ public final class ClientView {
    * @param server the table's spec on the server, for the column types
    */
   public ServerMessage.RowOp rowOp(io.viewsync.core.view.RowPatch patch, io.viewsync.core.schema.TableSpec server) {
+    return rowOp(patch, types(server));
+  }
+
+  /** The Postgres type of each column of {@code server}, for {@link #rowOp(io.viewsync.core.view.RowPatch, Map)}. */
+  public static Map<String, io.viewsync.core.value.PgType> types(io.viewsync.core.schema.TableSpec server) {
+    Map<String, io.viewsync.core.value.PgType> types = new java.util.HashMap<>();
+    server.columns().forEach(c -> types.put(c.name(), c.type()));
+    return types;
+  }
+
+  /** {@link #rowOp(io.viewsync.core.view.RowPatch, io.viewsync.core.schema.TableSpec)} with the server's column types already looked up (once per table). */
+  public ServerMessage.RowOp rowOp(io.viewsync.core.view.RowPatch patch,
+      Map<String, io.viewsync.core.value.PgType> types) {
     if (!isAvailable(patch.table())) {
       return null;
     }
-    Map<String, io.viewsync.core.value.PgType> types = new java.util.HashMap<>();
-    server.columns().forEach(c -> types.put(c.name(), c.type()));
     com.fasterxml.jackson.databind.node.ObjectNode key =
         WireValues.encodeRow(patch.key(), types, client.table(patch.table()).primaryKey());
     if (patch.isDelete()) {

@@ -24,9 +24,8 @@ final class ViewsyncCommand {
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
       return new String[] {
-          "viewsync " + (version != null ? version : "(development build)"),
+          "viewsync " + io.viewsync.server.ServerInfo.version(),
           "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
     }
   }

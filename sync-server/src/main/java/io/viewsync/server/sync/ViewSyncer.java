@@ -20,6 +20,7 @@ import io.viewsync.replica.ReplicaStore;
 import io.viewsync.replica.Views;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,10 +230,12 @@ public final class ViewSyncer implements AutoCloseable {
       return;
     }
     Map<String, TableSpec> server = views.snapshot().tables();
+    Map<String, Map<String, io.viewsync.core.value.PgType>> types = new HashMap<>();
     List<ServerMessage.RowOp> ops = new ArrayList<>();
     for (RowPatch p : changes) {
       TableSpec spec = server.get(p.table());
-      ServerMessage.RowOp op = spec == null ? null : g.view.rowOp(p, spec);
+      ServerMessage.RowOp op = spec == null ? null
+          : g.view.rowOp(p, types.computeIfAbsent(p.table(), t -> ClientView.types(spec)));
       if (op != null) {
         ops.add(op);
       }

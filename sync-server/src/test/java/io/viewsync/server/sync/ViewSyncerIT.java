@@ -186,10 +186,11 @@ class ViewSyncerIT {
   }
 
   private static Map<String, TableSpec> serverSpecs(ViewSyncer syncer, Replicator r) throws SQLException {
-    try (io.viewsync.replica.Views v = new io.viewsync.replica.Views(r.store(), QueryLimits.DEFAULTS, 10)) {
-      return v.snapshot().tables();
+    try (io.viewsync.replica.Snapshotter snapshots = new io.viewsync.replica.Snapshotter(r.store())) {
+      return snapshots.current().tables();
     }
   }
+
 
   /** The rows a group with {@code schema} must hold: its queries' rows on Postgres, as the group's clients see them. */
   private static Map<String, String> expected(Connection pg, Map<String, TableSpec> specs, String schema,
