@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class Replicator implements AutoCloseable {
   private final ApplyStats stats = new ApplyStats();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicLong lagBytes = new AtomicLong(-1);
-  private final Consumer<Lsn> versionReady;
+  private final ReplicaListener listener;
   private volatile String phase = "starting";
   private volatile String lastError;
   private volatile boolean closed;
@@ -57,11 +56,11 @@ public final class Replicator implements AutoCloseable {
   private boolean resyncsPrepared;
   private static final long CATALOG_CHECK_NANOS = 10_000_000_000L;
 
-  /** @param versionReady told (on the replication thread, must not block) each new durable watermark */
-  public Replicator(ReplicatorConfig config, Consumer<Lsn> versionReady) {
+  /** @param listener told each new durable watermark, and before the replica is deleted to be copied anew */
+  public Replicator(ReplicatorConfig config, ReplicaListener listener) {
     this.config = config;
     this.session = new UpstreamSession(config);
-    this.versionReady = versionReady;
+    this.listener = listener;
     // The replication thread may be blocked on an idle stream: a heartbeat wakes it at a boundary.
     resyncs.onWork(this::wake);
   }
@@ -224,6 +223,7 @@ public final class Replicator implements AutoCloseable {
       resyncs.cancel(oid);
     }
     resyncsPrepared = false;
+    listener.replicaReplacing(); // readers let go of the replica before it is deleted
     store.close();
     try {
       ReplicaStore.deleteFiles(config.replicaDir());
@@ -252,7 +252,8 @@ public final class Replicator implements AutoCloseable {
       resyncsPrepared = true;
     }
     statusTables = StatusTables.of(store);
-    ReplicaWriter w = new ReplicaWriter(store, watermark, resume, stats, versionReady,
+    listener.versionReady(watermark); // readers may open the replica from now on
+    ReplicaWriter w = new ReplicaWriter(store, watermark, resume, stats, listener::versionReady,
         config.maxBatchRows(), config.maxBatchMillis(), new ReplicaWriter.Context(config.publication(), resyncs,
             (job, done) -> new ResyncCopy(config.connector(), store, config.slot(), config.publication(), job, done),
             liveCatalog()));

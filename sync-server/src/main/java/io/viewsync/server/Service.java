@@ -52,13 +52,13 @@ public final class Service implements ServiceLauncher {
       }
       log.info("upstream {}", upstream.redacted());
       try (io.viewsync.server.sync.SyncHub hub = new io.viewsync.server.sync.SyncHub(ServerInfo.version());
-           Replicator replicator = new Replicator(replicatorConfig(config, upstream), lsn -> hub.versionReady())) {
+           Replicator replicator = new Replicator(replicatorConfig(config, upstream), hub)) {
+        hub.attach(replicator::store);
         try {
           replicator.start();
         } catch (StartupException e) {
           throw new ServiceException(e.getMessage(), e);
         }
-        hub.attach(replicator.store());
         replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
             new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),

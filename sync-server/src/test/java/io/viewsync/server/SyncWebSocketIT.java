@@ -87,10 +87,10 @@ class SyncWebSocketIT {
   void aChangeUpstreamArrivesAsAPokeOverTheWebSocket(TestDatabase db, @TempDir Path dir) throws Exception {
     db.execute("CREATE TABLE items (id int8 PRIMARY KEY, name text)", "INSERT INTO items VALUES (1, 'one')");
     try (SyncHub hub = new SyncHub("test");
-         Replicator r = new Replicator(ReplicaTesting.config(db, dir), lsn -> hub.versionReady())) {
+         Replicator r = new Replicator(ReplicaTesting.config(db, dir), hub)) {
+      hub.attach(r::store);
       r.start();
       assertThat(ReplicaOracle.await(60_000, () -> "streaming".equals(r.status().phase()))).isTrue();
-      hub.attach(r.store());
       try (HttpServer http = new HttpServer("127.0.0.1", 0, new HttpServerInitializer(
           new ReplicatorStatusProvider(r, Long.MAX_VALUE), ReplicatorResyncer.of(r), Optional.empty(), hub))) {
         http.start();

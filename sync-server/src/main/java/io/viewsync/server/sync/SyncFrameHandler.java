@@ -34,7 +34,8 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     Channel ch = ctx.channel();
-    connection = new SyncHub.Connection(text -> ch.writeAndFlush(new TextWebSocketFrame(text)));
+    connection = new SyncHub.Connection(text -> ch.writeAndFlush(new TextWebSocketFrame(text)),
+        (code, reason) -> ch.writeAndFlush(new CloseWebSocketFrame(code, reason)));
   }
 
   @Override

@@ -3,35 +3,57 @@ package io.viewsync.server.sync;
 import io.viewsync.core.protocol.ClientMessage;
 import io.viewsync.core.protocol.ProtocolError;
 import io.viewsync.core.protocol.ServerMessage;
+import io.viewsync.core.Lsn;
 import io.viewsync.core.query.QueryLimits;
+import io.viewsync.replica.ReplicaListener;
 import io.viewsync.replica.ReplicaStore;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link ViewSyncer} on its own view-sync thread (DESIGN §3: never on a Netty event loop): transports
  * hand it client messages from any thread, the replicator tells it a new version is ready, and it advances the
- * views at most one advance behind ("latest wins, never queued"). Until {@link #attach} gives it the replica,
- * connects are refused with an {@code internal} error.
+ * views at most one advance behind ("latest wins, never queued").
+ *
+ * <p>It is the replicator's {@link ReplicaListener}: it opens the replica only after the replicator's first
+ * {@link #versionReady} (an initial copy writes without a journal; a reader then would hold a lock the copy waits
+ * for), and lets go of it when the replica is about to be copied anew ({@link #replicaReplacing}), closing every
+ * connected client with {@value #CLOSE_REPLICA_REPLACED} (they reconnect and get a reset poke). Until then connects
+ * are refused with an {@code internal} error.
  *
  * <p>Thread-safe: every method may be called from any thread; the work runs on the view-sync thread.
  */
-public final class SyncHub implements AutoCloseable {
+public final class SyncHub implements ReplicaListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncHub.class);
+
+  /** Close code when the replica is rebuilt from scratch: reconnect (WebSocket's "service restart"). */
+  public static final int CLOSE_REPLICA_REPLACED = 1012;
+
+  /** How the hub closes a client's connection: a WebSocket close code and reason. */
+  public interface Closer {
+    void close(int code, String reason);
+  }
 
   /** One client connection, as the transport sees it: the session once connected. */
   public static final class Connection {
     private final Consumer<String> out;
+    private final Closer closer;
     private ViewSyncer.Session session;
 
-    public Connection(Consumer<String> out) {
+    public Connection(Consumer<String> out, Closer closer) {
       this.out = out;
+      this.closer = closer;
     }
   }
 
@@ -42,31 +64,76 @@ public final class SyncHub implements AutoCloseable {
   });
   private final AtomicBoolean advanceQueued = new AtomicBoolean();
   private final String serverVersion;
-  private ViewSyncer syncer; // the view-sync thread only
+  private volatile Supplier<ReplicaStore> replica = () -> null;
+  // The view-sync thread only:
+  private boolean replicaReady; // between the replicator's versionReady and its replicaReplacing
+  private ViewSyncer syncer;
+  private final Set<Connection> connected = new LinkedHashSet<>();
 
   public SyncHub(String serverVersion) {
     this.serverVersion = serverVersion;
   }
 
-  /** Serves the replica in {@code store} from now on. */
-  public void attach(ReplicaStore store) {
-    thread.execute(() -> {
-      syncer = new ViewSyncer(store, QueryLimits.DEFAULTS, serverVersion);
-      versionReady();
-    });
+  /**
+   * Serves the replica {@code replica} gives (the replicator's current store), once the replicator says it is
+   * ready ({@link #versionReady}).
+   */
+  public void attach(Supplier<ReplicaStore> replica) {
+    this.replica = replica;
   }
 
   /** The replica has a new version: advance the views soon (coalesced with an advance already queued). */
-  public void versionReady() {
+  @Override
+  public void versionReady(Lsn version) {
+    thread.execute(() -> replicaReady = true);
+    advanceSoon();
+  }
+
+  private void advanceSoon() {
     if (advanceQueued.compareAndSet(false, true)) {
       thread.execute(() -> {
         advanceQueued.set(false);
         run(() -> {
-          if (syncer != null && syncer.advance()) {
-            versionReady(); // a view waits for an index the next snapshot sees
+          if (syncer() != null && syncer.advance()) {
+            advanceSoon(); // a view waits for an index the next snapshot sees
           }
         });
       });
+    }
+  }
+
+  /** The syncer, made on first use once the replica is ready; null before. View-sync thread only. */
+  private ViewSyncer syncer() {
+    if (syncer == null && replicaReady) {
+      ReplicaStore store = replica.get();
+      if (store != null) {
+        syncer = new ViewSyncer(store, QueryLimits.DEFAULTS, serverVersion);
+      }
+    }
+    return syncer;
+  }
+
+  /** Closes the views and every connected client, and waits for it (at most 60 s). */
+  @Override
+  public void replicaReplacing() {
+    try {
+      thread.submit(() -> {
+        replicaReady = false;
+        for (Connection c : connected) {
+          c.session = null;
+          c.closer.close(CLOSE_REPLICA_REPLACED, "the replica is being rebuilt; reconnect");
+        }
+        connected.clear();
+        if (syncer != null) {
+          ViewSyncer old = syncer;
+          syncer = null;
+          run(old::close);
+        }
+      }).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.error("the view syncer did not let go of the replica", e);
     }
   }
 
@@ -78,6 +145,7 @@ public final class SyncHub implements AutoCloseable {
   /** The client's connection closed. */
   public void closed(Connection c) {
     thread.execute(() -> {
+      connected.remove(c);
       if (syncer != null && c.session != null) {
         syncer.disconnect(c.session);
       }
@@ -91,22 +159,25 @@ public final class SyncHub implements AutoCloseable {
       if (c.session != null) {
         c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.ALREADY_CONNECTED,
             "this connection is connected already")));
-      } else if (syncer == null) {
+      } else if (syncer() == null) {
         c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.INTERNAL,
             "the replica is not ready yet; try again")));
       } else {
         c.session = syncer.connect(connect, c.out);
-        versionReady(); // the first poke: the group's state
+        if (c.session != null) {
+          connected.add(c);
+        }
+        advanceSoon(); // the first poke: the group's state
       }
     } else if (c.session == null) {
       c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.NOT_CONNECTED,
           "send connect first")));
     } else if (m instanceof ClientMessage.Subscribe s) {
       syncer.subscribe(c.session, s);
-      versionReady();
+      advanceSoon();
     } else if (m instanceof ClientMessage.Unsubscribe u) {
       syncer.unsubscribe(c.session, u);
-      versionReady();
+      advanceSoon();
     } else {
       throw new IllegalStateException("unknown message " + m);
     }
