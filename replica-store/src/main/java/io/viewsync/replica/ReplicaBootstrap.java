@@ -89,7 +89,7 @@ final class ReplicaBootstrap {
       store.putState(STATE_SYSTEM_ID, systemId);
       store.putState("slot", config.slot());
       store.putState("publication", config.publication());
-      store.putState("replica_id", UUID.randomUUID().toString());
+      store.putState(ReplicaStore.STATE_REPLICA_ID, UUID.randomUUID().toString());
       SchemaVersions.record(store, consistent, "initial copy");
       store.putState(STATE_COPY_COMPLETE, "true");
       store.commit();

@@ -29,6 +29,11 @@ import java.util.stream.Collectors;
  */
 public final class ReplicaStore implements AutoCloseable {
   public static final String FILE_NAME = "replica.db";
+  /**
+   * The {@code _viewsync_state} key of the replica's id, a random UUID each initial copy writes: a client's cookie
+   * from another (a replica rebuilt from scratch) gets a reset poke.
+   */
+  public static final String STATE_REPLICA_ID = "replica_id";
 
   private final Path file;
   private final Connection writer;

@@ -53,10 +53,13 @@ public final class Snapshotter implements AutoCloseable {
     private final Lsn version;
     private final Map<String, TableSpec> tables;
     private final long schemaVersion;
+    private final String replicaId;
     private final Map<String, PreparedStatement> lookups = new HashMap<>();
 
-    private Snapshot(Connection conn, Lsn version, long schemaVersion, Map<String, TableSpec> tables) {
+    private Snapshot(Connection conn, String replicaId, Lsn version, long schemaVersion,
+        Map<String, TableSpec> tables) {
       this.conn = conn;
+      this.replicaId = replicaId;
       this.version = version;
       this.schemaVersion = schemaVersion;
       this.tables = tables;
@@ -64,6 +67,11 @@ public final class Snapshotter implements AutoCloseable {
 
     public Lsn version() {
       return version;
+    }
+
+    /** The replica file's id ({@link ReplicaStore#STATE_REPLICA_ID}): a rebuilt replica has a new one. */
+    public String replicaId() {
+      return replicaId;
     }
 
     /** The replica's schema version as of this snapshot (docs/replica.md), 0 before the first. */
@@ -242,6 +250,7 @@ public final class Snapshotter implements AutoCloseable {
       c.setAutoCommit(false);
       Lsn version;
       long schemaVersion;
+      String replicaId;
       Map<String, TableSpec> tables = new LinkedHashMap<>();
       try (Statement s = c.createStatement()) {
         // The first read opens the read transaction: everything below sees one state of the file.
@@ -253,6 +262,10 @@ public final class Snapshotter implements AutoCloseable {
             + SchemaVersions.STATE_VERSION + "'")) {
           schemaVersion = rs.next() ? Long.parseLong(rs.getString(1)) : 0;
         }
+        try (ResultSet rs = s.executeQuery("SELECT value FROM _viewsync_state WHERE key = '"
+            + ReplicaStore.STATE_REPLICA_ID + "'")) {
+          replicaId = rs.next() ? rs.getString(1) : "";
+        }
         // Resyncing and quarantined tables stay readable (stale) until their copy is swapped in: a reset then.
         try (ResultSet rs = s.executeQuery("SELECT name, spec FROM _viewsync_tables WHERE state IN ('"
             + TableState.SYNCING.wireName() + "', '" + TableState.RESYNCING.wireName() + "', '"
@@ -262,7 +275,7 @@ public final class Snapshotter implements AutoCloseable {
           }
         }
       }
-      return new Snapshot(c, version, schemaVersion, Map.copyOf(tables));
+      return new Snapshot(c, replicaId, version, schemaVersion, Map.copyOf(tables));
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

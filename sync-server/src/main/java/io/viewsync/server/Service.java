@@ -51,7 +51,8 @@ public final class Service implements ServiceLauncher {
         upstream = embedded.url();
       }
       log.info("upstream {}", upstream.redacted());
-      try (io.viewsync.server.sync.SyncHub hub = new io.viewsync.server.sync.SyncHub(ServerInfo.version());
+      try (io.viewsync.server.sync.SyncHub hub = new io.viewsync.server.sync.SyncHub(ServerInfo.version(),
+          config.replicaDir(), io.viewsync.server.sync.ViewSyncer.Options.DEFAULTS);
            Replicator replicator = new Replicator(replicatorConfig(config, upstream), hub)) {
         hub.attach(replicator::store);
         try {

@@ -86,7 +86,7 @@ class SyncWebSocketIT {
   @Test
   void aChangeUpstreamArrivesAsAPokeOverTheWebSocket(TestDatabase db, @TempDir Path dir) throws Exception {
     db.execute("CREATE TABLE items (id int8 PRIMARY KEY, name text)", "INSERT INTO items VALUES (1, 'one')");
-    try (SyncHub hub = new SyncHub("test");
+    try (SyncHub hub = new SyncHub("test", dir, io.viewsync.server.sync.ViewSyncer.Options.DEFAULTS);
          Replicator r = new Replicator(ReplicaTesting.config(db, dir), hub)) {
       hub.attach(r::store);
       r.start();

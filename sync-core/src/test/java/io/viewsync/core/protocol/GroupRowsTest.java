@@ -68,6 +68,35 @@ class GroupRowsTest {
     assertThat(g.all()).containsExactlyInAnyOrder(put(1, "x"), put(2, "y"), put(3, "z"));
   }
 
+  @Test
+  void aClientCatchesUpWithTheRowsStampedAfterItsVersion() {
+    GroupRows g = new GroupRows();
+    g.apply("a", List.of(put(1, "x"), put(2, "y"), put(3, "z")));
+    g.commit(10);
+    g.apply("a", List.of(put(1, "x2"), del(2)));
+    GroupRows.Commit c = g.commit(20);
+    assertThat(c.changes()).containsExactly(put(1, "x2"), del(2));
+    assertThat(c.records()).extracting(GroupRows.Record::version, GroupRows.Record::holders)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(20L, 1), org.assertj.core.groups.Tuple.tuple(20L, 0));
+    assertThat(g.since(10)).containsExactlyInAnyOrder(put(1, "x2"), del(2));
+    assertThat(g.since(20)).isEmpty();
+    assertThat(g.since(5)).containsExactlyInAnyOrder(put(1, "x2"), put(3, "z"), del(2));
+    g.pruneTombstones(0);
+    assertThat(g.horizon()).as("a client below 20 may lack the delete of 2").isEqualTo(20);
+  }
+
+  @Test
+  void restoredRecordsKeepTheirVersionsAndOnlyWhatChangedMeanwhileIsNew() {
+    GroupRows g = new GroupRows(); // after a restart: the queries' rows are loaded again
+    g.load("a", Map.of(new RowRef("t", Row.of("id", 1L)), r(1, "x"), new RowRef("t", Row.of("id", 3L)), r(3, "new")));
+    g.restore(new RowRef("t", Row.of("id", 1L)), 10); // unchanged since the record
+    g.touch(new RowRef("t", Row.of("id", 2L))); // recorded live, gone now
+    g.restore(new RowRef("t", Row.of("id", 4L)), 8); // a tombstone on record
+    assertThat(g.commit(30).changes()).containsExactlyInAnyOrder(put(3, "new"), del(2));
+    assertThat(g.since(10)).containsExactlyInAnyOrder(put(3, "new"), del(2));
+    assertThat(g.since(5)).containsExactlyInAnyOrder(put(1, "x"), put(3, "new"), del(2), del(4));
+  }
+
   /**
    * Client groups of random queries over random data: after every change, the rows a client builds from the
    * group's drained patches equal the union of its queries' results evaluated from scratch, while queries are
@@ -94,6 +123,9 @@ class GroupRowsTest {
       RandomQueries generator = new RandomQueries(random, schema);
       GroupRows group = new GroupRows();
       Map<RowRef, Row> client = new HashMap<>();
+      Map<RowRef, Row> lagging = new HashMap<>(); // catches up now and then, from its cookie
+      long laggingCookie = -1;
+      Map<RowRef, GroupRows.Record> persisted = new HashMap<>();
       Map<String, Query> queries = new LinkedHashMap<>();
       Map<String, ViewRows> views = new LinkedHashMap<>();
       Map<String, Pipeline> pipelines = new HashMap<>();
@@ -123,13 +155,21 @@ class GroupRowsTest {
           what = RandomChanges.apply(random, sources);
           views.forEach((id, v) -> group.apply(id, v.drain()));
         }
-        for (RowPatch p : group.drain()) {
-          RowRef ref = new RowRef(p.table(), p.key());
-          if (p.isDelete()) {
-            client.remove(ref);
+        GroupRows.Commit commit = group.commit(step);
+        applyTo(client, commit.changes());
+        commit.records().forEach(r -> persisted.put(r.ref(), r));
+        if (random.nextInt(3) == 0) {
+          group.pruneTombstones(random.nextInt(4));
+        }
+        if (random.nextInt(4) == 0) {
+          if (laggingCookie < group.horizon()) { // it cannot be caught up: a reset
+            lagging.clear();
+            applyTo(lagging, group.all());
           } else {
-            client.put(ref, p.row());
+            applyTo(lagging, group.since(laggingCookie));
           }
+          laggingCookie = step;
+          assertThat(lagging).as("caught up: seed %d case %d step %d", seed, n, step).isEqualTo(client);
         }
         Map<String, List<Row>> tables = new HashMap<>();
         sources.forEach((t, s) -> tables.put(t, s.rows()));
@@ -140,11 +180,28 @@ class GroupRowsTest {
         assertThat(client).as("seed %d case %d step %d (%s), queries %s", seed, n, step, what,
             queries.values().stream().map(QueryJson::write).toList()).isEqualTo(expected);
         assertThat(group.size()).isEqualTo(expected.size());
+        Map<RowRef, Integer> liveRecords = new HashMap<>();
+        persisted.values().stream().filter(GroupRows.Record::live)
+            .forEach(r -> liveRecords.put(r.ref(), r.holders()));
+        Map<RowRef, Integer> holders = new HashMap<>();
+        expected.keySet().forEach(ref -> holders.put(ref, group.holders(ref)));
+        assertThat(liveRecords).as("the records hold every row with its holders").isEqualTo(holders);
         checks++;
       }
       pipelines.values().forEach(Pipeline::close);
     }
     System.out.println("GroupRowsTest: " + checks + " group checks");
+  }
+
+  private static void applyTo(Map<RowRef, Row> client, List<RowPatch> patches) {
+    for (RowPatch p : patches) {
+      RowRef ref = new RowRef(p.table(), p.key());
+      if (p.isDelete()) {
+        client.remove(ref);
+      } else {
+        client.put(ref, p.row());
+      }
+    }
   }
 
   private static void collect(List<ResultNode> nodes, Map<RowRef, Row> out) {

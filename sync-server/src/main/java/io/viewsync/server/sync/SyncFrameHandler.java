@@ -23,6 +23,13 @@ import io.viewsync.core.protocol.ServerMessage;
 public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Close code after an unsupported protocol version (docs/protocol.md). */
   public static final int CLOSE_UNSUPPORTED_PROTOCOL = 4001;
+  /** Close code for a client whose socket stayed full for {@link ViewSyncer.Options#slowClientMillis()}. */
+  public static final int CLOSE_TOO_SLOW = 4002;
+  /** Close code for a connection without {@code connect} in {@link ViewSyncer.Options#connectTimeoutMillis()}. */
+  public static final int CLOSE_CONNECT_TIMEOUT = 4008;
+  /** Netty's write watermarks per connection: over the high one the socket counts as full. */
+  public static final io.netty.channel.WriteBufferWaterMark WATERMARKS =
+      new io.netty.channel.WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
   private final SyncHub hub;
   private SyncHub.Connection connection;
@@ -31,11 +38,49 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
     this.hub = hub;
   }
 
+  private long fullSince; // nanoTime the socket last became full; event loop only
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     Channel ch = ctx.channel();
+    ch.config().setWriteBufferWaterMark(WATERMARKS);
     connection = new SyncHub.Connection(text -> ch.writeAndFlush(new TextWebSocketFrame(text)),
-        (code, reason) -> ch.writeAndFlush(new CloseWebSocketFrame(code, reason)));
+        (code, reason) -> close(ch, code, reason), ch::isWritable);
+    ctx.executor().schedule(() -> {
+      if (!connection.connected()) {
+        close(ch, CLOSE_CONNECT_TIMEOUT, "no connect within " + hub.options().connectTimeoutMillis() + " ms");
+      }
+    }, hub.options().connectTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sends a close frame and closes the channel once it is written, or after a second if the client does not read
+   * (a full socket never takes the frame).
+   */
+  private static void close(Channel ch, int code, String reason) {
+    ch.writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    ch.eventLoop().schedule(() -> {
+      ch.close();
+    }, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    Channel ch = ctx.channel();
+    if (ch.isWritable()) {
+      hub.writable(connection); // coalesced pokes: it catches up from its cookie
+    } else {
+      long since = System.nanoTime();
+      fullSince = since;
+      ctx.executor().schedule(() -> {
+        if (!ch.isWritable() && fullSince == since) {
+          close(ch, CLOSE_TOO_SLOW, "too slow: the socket stayed full for " + hub.options().slowClientMillis()
+              + " ms; reconnect with the cookie");
+        }
+      }, hub.options().slowClientMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override

@@ -49,29 +49,60 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   public static final class Connection {
     private final Consumer<String> out;
     private final Closer closer;
+    private final java.util.function.BooleanSupplier writable;
     private ViewSyncer.Session session;
+    private volatile boolean connected;
 
-    public Connection(Consumer<String> out, Closer closer) {
+    /**
+     * @param out sends a message (any thread)
+     * @param closer closes the connection with a code (any thread)
+     * @param writable whether the socket takes more now (below its high write watermark)
+     */
+    public Connection(Consumer<String> out, Closer closer, java.util.function.BooleanSupplier writable) {
       this.out = out;
       this.closer = closer;
+      this.writable = writable;
+    }
+
+    public Connection(Consumer<String> out, Closer closer) {
+      this(out, closer, () -> true);
+    }
+
+    /** Whether a {@code connect} was accepted on it. */
+    public boolean connected() {
+      return connected;
     }
   }
 
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+  private final java.util.concurrent.ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "viewsync-sync");
     t.setDaemon(true);
     return t;
   });
   private final AtomicBoolean advanceQueued = new AtomicBoolean();
   private final String serverVersion;
+  private final java.nio.file.Path recordsDir;
+  private final ViewSyncer.Options options;
   private volatile Supplier<ReplicaStore> replica = () -> null;
   // The view-sync thread only:
   private boolean replicaReady; // between the replicator's versionReady and its replicaReplacing
   private ViewSyncer syncer;
   private final Set<Connection> connected = new LinkedHashSet<>();
 
-  public SyncHub(String serverVersion) {
+  /** Keeps the client view records in {@code recordsDir}. */
+  public SyncHub(String serverVersion, java.nio.file.Path recordsDir, ViewSyncer.Options options) {
     this.serverVersion = serverVersion;
+    this.recordsDir = recordsDir;
+    this.options = options;
+    long tick = Math.max(1_000, Math.min(10_000, options.idleGroupMillis() / 2));
+    thread.scheduleWithFixedDelay(() -> run(() -> {
+      if (syncer != null) {
+        int n = syncer.evictIdle();
+        if (n > 0) {
+          log.debug("unloaded {} idle client groups", n);
+        }
+      }
+    }), tick, tick, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -80,6 +111,10 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
    */
   public void attach(Supplier<ReplicaStore> replica) {
     this.replica = replica;
+  }
+
+  public ViewSyncer.Options options() {
+    return options;
   }
 
   /** The replica has a new version: advance the views soon (coalesced with an advance already queued). */
@@ -107,7 +142,11 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     if (syncer == null && replicaReady) {
       ReplicaStore store = replica.get();
       if (store != null) {
-        syncer = new ViewSyncer(store, QueryLimits.DEFAULTS, serverVersion);
+        try {
+          syncer = new ViewSyncer(store, recordsDir, QueryLimits.DEFAULTS, options, serverVersion);
+        } catch (SQLException e) {
+          throw new IllegalStateException("cannot open the client view records in " + recordsDir, e);
+        }
       }
     }
     return syncer;
@@ -142,6 +181,11 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     thread.execute(() -> run(() -> handle(c, m)));
   }
 
+  /** The client's socket takes more again (below its low write watermark): it catches up soon. */
+  public void writable(Connection c) {
+    advanceSoon();
+  }
+
   /** The client's connection closed. */
   public void closed(Connection c) {
     thread.execute(() -> {
@@ -163,9 +207,10 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
         c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.INTERNAL,
             "the replica is not ready yet; try again")));
       } else {
-        c.session = syncer.connect(connect, c.out);
+        c.session = syncer.connect(connect, c.out, c.writable);
         if (c.session != null) {
           connected.add(c);
+          c.connected = true;
         }
         advanceSoon(); // the first poke: the group's state
       }

@@ -55,7 +55,7 @@ class SyncHubIT {
     int rows = ReplicaTesting.scaled(300_000, 2_000_000); // a copy that takes a while
     db.execute("CREATE TABLE items (id int8 PRIMARY KEY, name text)",
         "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, " + rows + ") g");
-    try (SyncHub hub = new SyncHub("test");
+    try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS);
          Replicator r = new Replicator(ReplicaTesting.config(db, dir), hub)) {
       hub.attach(r::store);
       r.start();
@@ -81,7 +81,7 @@ class SyncHubIT {
   void aReplicaRebuiltFromScratchClosesItsClientsAndServesTheNewCopy(TestDatabase db, @TempDir Path dir)
       throws Exception {
     db.execute("CREATE TABLE small (id int8 PRIMARY KEY, name text)", "INSERT INTO small VALUES (1, 'one')");
-    try (SyncHub hub = new SyncHub("test")) {
+    try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS)) {
       Client before = new Client();
       try (Replicator r = new Replicator(ReplicaTesting.config(db, dir), hub)) {
         hub.attach(r::store);

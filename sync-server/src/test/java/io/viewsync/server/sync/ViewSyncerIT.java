@@ -134,14 +134,14 @@ class ViewSyncerIT {
         "byPriority", """
             {"table": "issues", "orderBy": [["priority", "desc"]], "limit": 3}""");
     try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
-         ViewSyncer syncer = new ViewSyncer(r.store(), QueryLimits.DEFAULTS, "test");
+         ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS, "test");
          Connection pg = db.connect()) {
       Client c1 = new Client();
       Client c2 = new Client();
       Client old = new Client();
-      ViewSyncer.Session s1 = syncer.connect(connect("g1", "c1", CURRENT), c1::receive);
-      ViewSyncer.Session s2 = syncer.connect(connect("g1", "c2", CURRENT), c2::receive);
-      ViewSyncer.Session s3 = syncer.connect(connect("g2", "c3", OLDER), old::receive);
+      ViewSyncer.Session s1 = syncer.connect(connect("g1", "c1", CURRENT), c1::receive, () -> true);
+      ViewSyncer.Session s2 = syncer.connect(connect("g1", "c2", CURRENT), c2::receive, () -> true);
+      ViewSyncer.Session s3 = syncer.connect(connect("g2", "c3", OLDER), old::receive, () -> true);
       Map<String, List<String>> groupQueries = Map.of("g1", List.of("open", "mine", "latest"),
           "g2", List.of("open", "byPriority"));
       subscribe(syncer, s1, "open", queries);
@@ -162,10 +162,12 @@ class ViewSyncerIT {
         assertThat(c2.rows).as("c2 holds what its group holds").isEqualTo(c1.rows);
         assertThat(old.rows).as("step %d (%s): the older client of g2", step, what)
             .isEqualTo(expected(pg, specs, OLDER, List.of("open"), queries));
-        assertThat(c1.statuses).containsEntry("open", "complete").containsEntry("mine", "complete")
-            .containsEntry("latest", "complete");
+        assertThat(c1.statuses).as("each client hears of its own queries")
+            .isEqualTo(Map.of("open", "complete", "latest", "complete"));
+        assertThat(c2.statuses).isEqualTo(Map.of("mine", "complete"));
         assertThat(old.statuses).containsEntry("open", "complete").containsEntry("byPriority", "unavailable");
-        assertThat(c1.cookie).isEqualTo(r.watermark().toString());
+        assertThat(c1.cookie).as("replica id, then the version of the last poke").matches("[0-9a-f-]{36}:[0-9A-F]+/[0-9A-F]+");
+        assertThat(Lsn.parse(c1.cookie.substring(37)).isAtOrBefore(r.watermark())).isTrue();
       }
       assertThat(c1.errors).isEmpty();
       assertThat(old.errors).isEmpty();
