@@ -84,7 +84,8 @@ public final class ReplicaTesting {
 
   /** Creates the marker table {@link #marker} updates (it is replicated like any table; queries do not read it). */
   public static void createMarker(TestDatabase db) throws SQLException {
-    db.execute("CREATE TABLE zz_marker (id int PRIMARY KEY, n bigint)", "INSERT INTO zz_marker VALUES (1, 0)");
+    db.execute("CREATE TABLE IF NOT EXISTS zz_marker (id int PRIMARY KEY, n bigint)",
+        "INSERT INTO zz_marker VALUES (1, 0) ON CONFLICT DO NOTHING");
   }
 
   /**
