@@ -72,7 +72,7 @@ public final class ClientView {
    * A group row change as this client receives it (DESIGN §6): the key by the client's primary key, the value with
    * exactly the client's declared columns in its order — a missing one null, a server-only one left out — each
    * encoded by the server column's type ({@link WireValues}; a coerced column travels in the server type's
-   * encoding). Null when the client does not receive the table at all.
+   * encoding). Null for a put to a table the client does not receive, or a delete from one it did not declare.
    *
    * @param server the table's spec on the server, for the column types
    */
@@ -90,8 +90,13 @@ public final class ClientView {
   /** {@link #rowOp(io.viewsync.core.view.RowPatch, io.viewsync.core.schema.TableSpec)} with the server's column types already looked up (once per table). */
   public ServerMessage.RowOp rowOp(io.viewsync.core.view.RowPatch patch,
       Map<String, io.viewsync.core.value.PgType> types) {
-    if (!isAvailable(patch.table())) {
+    // A delete goes to any declared table, available or not: the client may hold the row from before its table
+    // became unavailable (renamed or dropped upstream).
+    if (patch.isDelete() ? client.table(patch.table()) == null : !isAvailable(patch.table())) {
       return null;
+    }
+    if (!patch.key().columns().containsAll(client.table(patch.table()).primaryKey())) {
+      return null; // not a row the client could hold (its key is not the client's)
     }
     com.fasterxml.jackson.databind.node.ObjectNode key =
         WireValues.encodeRow(patch.key(), types, client.table(patch.table()).primaryKey());

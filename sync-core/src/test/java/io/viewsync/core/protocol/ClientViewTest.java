@@ -49,4 +49,15 @@ class ClientViewTest {
     assertThat(view.rowOp(new RowPatch("users", Row.of("id", 1L), Row.of("id", 1L, "name", "n", "email", null)),
         ServerSchema.USERS)).as("a table the client did not declare").isNull();
   }
+
+  @Test
+  void aDeleteGoesToADeclaredTableEvenWhenItIsUnavailableNow() {
+    // The client may hold rows of a table that became unavailable (renamed upstream): their deletes must reach it.
+    ServerMessage.RowOp del = view.rowOp(new RowPatch("labels", Row.of("issue_id", 1L, "name", "bug"), null),
+        ServerSchema.LABELS);
+    assertThat(del).isNotNull();
+    assertThat(del.op()).isEqualTo(ServerMessage.RowOp.Op.DEL);
+    assertThat(view.rowOp(new RowPatch("users", Row.of("id", 1L), null), ServerSchema.USERS))
+        .as("not a declared table").isNull();
+  }
 }

@@ -163,6 +163,7 @@ public final class ViewSyncer implements AutoCloseable {
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private long schemaVersion = -1;
   private Map<String, TableSpec> tables = Map.of();
+  private final Map<String, TableSpec> lastSpecs = new HashMap<>(); // also of tables gone: for their deletes
 
   /** Keeps its client view records in {@code recordsDir} ({@link ClientViewRecords#FILE_NAME}). */
   public ViewSyncer(ReplicaStore store, Path recordsDir, QueryLimits limits, Options options, String serverVersion)
@@ -345,6 +346,7 @@ public final class ViewSyncer implements AutoCloseable {
     boolean first = schemaVersion < 0;
     schemaVersion = version;
     tables = now;
+    lastSpecs.putAll(now);
     if (first) {
       return;
     }
@@ -503,7 +505,7 @@ public final class ViewSyncer implements AutoCloseable {
   private List<ServerMessage.RowOp> project(Group g, List<RowPatch> patches, Map<String, Map<String, PgType>> types) {
     List<ServerMessage.RowOp> ops = new ArrayList<>(patches.size());
     for (RowPatch p : patches) {
-      TableSpec spec = tables.get(p.table());
+      TableSpec spec = lastSpecs.get(p.table());
       ServerMessage.RowOp op = spec == null ? null
           : g.view.rowOp(p, types.computeIfAbsent(p.table(), t -> ClientView.types(spec)));
       if (op != null) {

@@ -362,4 +362,91 @@ class ViewSyncerIT {
     return sql;
   }
 
+
+  private static final String AB = """
+      {"tables": {
+        "a": {"columns": {"id": {"type": "int8"}, "x": {"type": "int4"}, "y": {"type": "text"}}, "primaryKey": ["id"]},
+        "b": {"columns": {"id": {"type": "int8"}, "v": {"type": "text"}}, "primaryKey": ["id"]}}}""";
+  private static final Map<String, String> AB_QUERIES = Map.of(
+      "qa", """
+          {"table": "a", "where": {"type": "cmp", "column": "x", "op": ">", "value": 0}}""",
+      "qb", """
+          {"table": "b"}""");
+
+  private static long tableRows(Client c, String table) {
+    return c.rows.keySet().stream().filter(k -> k.startsWith(table + " ")).count();
+  }
+
+  /**
+   * Migrations while a client is connected: each gives it {@code schemaChanged} with its new report; a dropped
+   * column re-sends only the rows of its table (now with null for it) and leaves the other query alone; a renamed
+   * table makes the query over the old name unavailable and deletes its rows; a type change is a coercion. The
+   * client is never disconnected, and its rows always equal Postgres' as its schema sees them. A client built
+   * against the schema before the migrations connects afterwards and gets the same degraded report.
+   */
+  @Test
+  void migrationsWhileConnectedDegradeTheClientAndRehydrateOnlyWhatTheyAffect(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    db.execute("CREATE TABLE a (id int8 PRIMARY KEY, x int4, y text)", "CREATE TABLE b (id int8 PRIMARY KEY, v text)",
+        "INSERT INTO a SELECT g, g % 5, 'y' || g FROM generate_series(1, 50) g",
+        "INSERT INTO b SELECT g, 'v' || g FROM generate_series(1, 30) g");
+    ReplicaTesting.createMarker(db);
+    try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
+         ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS,
+             "test");
+         Connection pg = db.connect(); Statement st = pg.createStatement()) {
+      Client c = new Client();
+      ViewSyncer.Session s = syncer.connect(connect("g", "c", AB), c::receive, () -> true);
+      subscribe(syncer, s, "qa", AB_QUERIES);
+      subscribe(syncer, s, "qb", AB_QUERIES);
+      advanceUntilPoked(syncer, c);
+      if (c.statuses.size() < 2 || c.statuses.containsValue("loading")) {
+        advanceUntilPoked(syncer, c);
+      }
+      assertThat(c.statuses).isEqualTo(Map.of("qa", "complete", "qb", "complete"));
+      assertThat(tableRows(c, "a")).isEqualTo(40);
+      assertThat(tableRows(c, "b")).isEqualTo(30);
+      assertThat(c.rows.get("a {\"id\":1}")).isEqualTo("{\"id\":1,\"x\":1,\"y\":\"y1\"}");
+
+      st.execute("ALTER TABLE a DROP COLUMN y");
+      await(r, pg);
+      advanceUntilPoked(syncer, c);
+      assertThat(c.schemaChanges).hasSize(1);
+      assertThat(c.schemaChanges.get(0)).contains("\"status\":\"degraded\"").contains("\"column\":\"y\"")
+          .contains("\"kind\":\"missing\"");
+      assertThat(c.lastPokeRows).as("only a's rows, again, with null for y").isEqualTo(40);
+      assertThat(c.rows.get("a {\"id\":1}")).isEqualTo("{\"id\":1,\"x\":1,\"y\":null}");
+      assertThat(tableRows(c, "b")).isEqualTo(30);
+      assertThat(c.statuses).isEqualTo(Map.of("qa", "complete", "qb", "complete"));
+
+      st.execute("ALTER TABLE b RENAME TO b2");
+      await(r, pg);
+      advanceUntilPoked(syncer, c);
+      assertThat(c.schemaChanges).hasSize(2);
+      assertThat(c.schemaChanges.get(1)).contains("\"table\":\"b\"").contains("\"kind\":\"unavailable\"");
+      assertThat(c.statuses).isEqualTo(Map.of("qa", "complete", "qb", "unavailable"));
+      assertThat(tableRows(c, "b")).as("b's rows are deleted").isZero();
+      assertThat(tableRows(c, "a")).isEqualTo(40);
+
+      st.execute("ALTER TABLE a ALTER COLUMN x TYPE int8");
+      st.execute("UPDATE a SET x = 7 WHERE id = 1");
+      await(r, pg);
+      advanceUntilPoked(syncer, c);
+      assertThat(c.schemaChanges).hasSize(3);
+      assertThat(c.schemaChanges.get(2)).contains("\"kind\":\"coerced\"");
+      assertThat(c.rows.get("a {\"id\":1}")).isEqualTo("{\"id\":1,\"x\":7,\"y\":null}");
+      assertThat(tableRows(c, "a")).isEqualTo(40);
+      assertThat(c.statuses).isEqualTo(Map.of("qa", "complete", "qb", "unavailable"));
+      assertThat(c.errors).isEmpty();
+
+      Client older = new Client(); // built before the migrations, connecting after them
+      ViewSyncer.Session so = syncer.connect(connect("g-old", "c", AB), older::receive, () -> true);
+      subscribe(syncer, so, "qa", AB_QUERIES);
+      subscribe(syncer, so, "qb", AB_QUERIES);
+      advanceUntilPoked(syncer, older);
+      assertThat(older.statuses).isEqualTo(Map.of("qa", "complete", "qb", "unavailable"));
+      assertThat(older.rows).isEqualTo(c.rows);
+      assertThat(older.errors).isEmpty();
+    }
+  }
 }
