@@ -62,6 +62,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
       p.addLast("ws-upgrade", new io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler(
           io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig.newBuilder().websocketPath(SYNC_PATH)
               .maxFramePayloadLength(MAX_FRAME_BYTES).checkStartsWith(false).allowExtensions(true).build()));
+      // A message may come in fragments (the JDK's client splits large ones): one frame per message from here.
+      p.addLast("ws-aggregator", new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(MAX_FRAME_BYTES));
       p.addLast("sync-session", new io.viewsync.server.sync.SyncFrameHandler(hub));
     }
     p.addLast("admin-auth", adminAuth);

@@ -23,6 +23,8 @@ import io.viewsync.core.protocol.ServerMessage;
 public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Close code after an unsupported protocol version (docs/protocol.md). */
   public static final int CLOSE_UNSUPPORTED_PROTOCOL = 4001;
+  /** Close code for a message over the frame limit (WebSocket's "message too big"). */
+  public static final int CLOSE_TOO_BIG = 1009;
   /** Close code for a client whose socket stayed full for {@link ViewSyncer.Options#slowClientMillis()}. */
   public static final int CLOSE_TOO_SLOW = 4002;
   /** Close code for a connection without {@code connect} in {@link ViewSyncer.Options#connectTimeoutMillis()}. */
@@ -57,7 +59,8 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
    * Sends a close frame and closes the channel once it is written, or after a second if the client does not read
    * (a full socket never takes the frame).
    */
-  private static void close(Channel ch, int code, String reason) {
+  private void close(Channel ch, int code, String reason) {
+    hub.countClose(code);
     ch.writeAndFlush(new CloseWebSocketFrame(code, reason))
         .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     ch.eventLoop().schedule(() -> {
@@ -94,12 +97,22 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
     if (parsed instanceof ProtocolError e) {
       ctx.writeAndFlush(new TextWebSocketFrame(ServerMessage.error(e)));
       if (e.kind() == ProtocolError.Kind.UNSUPPORTED_PROTOCOL) {
-        ctx.writeAndFlush(new CloseWebSocketFrame(CLOSE_UNSUPPORTED_PROTOCOL,
-            "protocol versions " + ProtocolVersions.MIN + " to " + ProtocolVersions.MAX));
+        close(ctx.channel(), CLOSE_UNSUPPORTED_PROTOCOL,
+            "protocol versions " + ProtocolVersions.MIN + " to " + ProtocolVersions.MAX);
       }
       return;
     }
     hub.receive(connection, (ClientMessage) parsed);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      close(ctx.channel(), CLOSE_TOO_BIG, "a message over " + io.viewsync.server.http.HttpServerInitializer.MAX_FRAME_BYTES + " bytes");
+    } else {
+      org.slf4j.LoggerFactory.getLogger(SyncFrameHandler.class).warn("sync connection failed; closing it", cause);
+      ctx.close();
+    }
   }
 
   @Override

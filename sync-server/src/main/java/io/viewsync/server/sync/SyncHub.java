@@ -117,6 +117,25 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     return options;
   }
 
+  private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicLong> closes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Counts a connection the server closed with {@code code} (the transport calls it). */
+  public void countClose(int code) {
+    closes.computeIfAbsent(code, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+  }
+
+  /** How many connections the server closed with {@code code}. */
+  public long closes(int code) {
+    java.util.concurrent.atomic.AtomicLong n = closes.get(code);
+    return n == null ? 0 : n.get();
+  }
+
+  /** How many clients are connected (sessions the view syncer holds); waits for the view-sync thread. */
+  public int sessions() throws InterruptedException, ExecutionException {
+    return thread.submit(() -> syncer == null ? 0 : syncer.sessions()).get();
+  }
+
   /** The replica has a new version: advance the views soon (coalesced with an advance already queued). */
   @Override
   public void versionReady(Lsn version) {

@@ -137,8 +137,8 @@ public final class ViewSyncer implements AutoCloseable {
 
   private static final class Group {
     final String id;
-    final ClientSchema schema;
-    final String schemaJson;
+    ClientSchema schema;
+    String schemaJson;
     ClientView view;
     final GroupRows rows = new GroupRows();
     final Map<String, Sub> subs = new LinkedHashMap<>(); // clientID + '\0' + queryID
@@ -190,6 +190,12 @@ public final class ViewSyncer implements AutoCloseable {
     if (g == null) {
       g = restoreOrCreate(connect, snapshot.replicaId());
       groups.put(g.id, g);
+    } else if (!connect.schema().toJson().toString().equals(g.schemaJson)) {
+      // One group is one client-side store: it takes the newest declaration (a new app version, say); its
+      // other clients get schemaChanged, and rows are sent again in the new shape.
+      g.schema = connect.schema();
+      g.schemaJson = connect.schema().toJson().toString();
+      review(g, before -> true);
     }
     Session s = new Session(connect.clientGroupID(), connect.clientID(), out, writable);
     Optional<Cookie> cookie = Cookie.parse(connect.cookie());
@@ -351,27 +357,35 @@ public final class ViewSyncer implements AutoCloseable {
       return;
     }
     for (Group g : groups.values()) {
-      CompatibilityReport report = Compatibility.report(g.schema, now);
-      ClientView old = g.view;
-      g.view = ClientView.of(g.schema, report);
-      for (String table : g.schema.tables().keySet()) {
-        if (!Objects.equals(before.get(table), now.get(table))
-            || !old.columnsFor(table).equals(g.view.columnsFor(table))) {
-          g.rows.touchTable(table);
-        }
-      }
-      if (!report.equals(old.report())) {
-        for (Sub sub : new ArrayList<>(g.subs.values())) {
-          boolean available = !(QueryAvailability.check(sub.message.query(), report, g.schema)
-              instanceof Availability.Unavailable);
-          if (available != (sub.hash != null)) {
-            add(g, sub.clientID, sub.message, null); // now answerable, or no longer
-          }
-        }
-      }
-      String message = ServerMessage.schemaChanged(version, report);
-      g.sessions.forEach(s -> s.out().accept(message));
+      review(g, table -> !Objects.equals(before.get(table), now.get(table)));
     }
+  }
+
+  /**
+   * Makes a group's compatibility report again (after a schema change on either side): the rows of each table
+   * whose projection to the client changed, or {@code changedOnServer} says changed, are sent again; queries are
+   * checked again (now answerable, or no longer); connected clients get {@code schemaChanged}.
+   */
+  private void review(Group g, java.util.function.Predicate<String> changedOnServer) throws SQLException {
+    CompatibilityReport report = Compatibility.report(g.schema, tables);
+    ClientView old = g.view;
+    g.view = ClientView.of(g.schema, report);
+    Set<String> declared = new HashSet<>(g.schema.tables().keySet());
+    declared.addAll(old.client().tables().keySet());
+    for (String table : declared) {
+      if (changedOnServer.test(table) || !old.columnsFor(table).equals(g.view.columnsFor(table))) {
+        g.rows.touchTable(table);
+      }
+    }
+    for (Sub sub : new ArrayList<>(g.subs.values())) {
+      boolean available = !(QueryAvailability.check(sub.message.query(), report, g.schema)
+          instanceof Availability.Unavailable);
+      if (available != (sub.hash != null)) {
+        add(g, sub.clientID, sub.message, null); // now answerable, or no longer
+      }
+    }
+    String message = ServerMessage.schemaChanged(schemaVersion, report);
+    g.sessions.forEach(s -> s.out().accept(message));
   }
 
   /**
@@ -540,6 +554,11 @@ public final class ViewSyncer implements AutoCloseable {
   /** How many views (pipelines) the groups' queries share. */
   public int pipelines() {
     return views.pipelines();
+  }
+
+  /** How many clients are connected. */
+  public int sessions() {
+    return groups.values().stream().mapToInt(g -> g.sessions.size()).sum();
   }
 
   /** How many client groups are in memory. */
