@@ -64,58 +64,6 @@ class ViewSyncerIT {
         "comments": {"columns": {"id": {"type": "int8"}, "issue_id": {"type": "int8"}, "body": {"type": "text"}},
                      "primaryKey": ["id"]}}}""";
 
-  /** A client: the rows it holds by (table, key JSON), built only from the messages it receives. */
-  private static final class Client {
-    final Map<String, String> rows = new HashMap<>(); // JSON text: IntNode(7) and LongNode(7) are not equal
-    final Map<String, String> statuses = new HashMap<>();
-    final List<ServerEvent> buffered = new ArrayList<>();
-    final List<String> errors = new ArrayList<>();
-    final List<String> schemaChanges = new ArrayList<>();
-    String cookie;
-    int pokes;
-    int lastPokeRows; // row ops in the last poke applied
-    boolean lastReset;
-
-    void receive(String message) {
-      ServerMessageReader.Parsed p = ServerMessageReader.parse(message);
-      assertThat(p).as("a message the client can read: %s", message).isInstanceOf(ServerEvent.class);
-      ServerEvent e = (ServerEvent) p;
-      if (e instanceof ServerEvent.Error err) {
-        errors.add(err.kind() + ": " + err.message());
-      } else if (e instanceof ServerEvent.PokeEnd end) {
-        for (ServerEvent b : buffered) {
-          if (b instanceof ServerEvent.PokeStart start) {
-            assertThat(start.baseCookie()).as("a poke applies to the cookie the client has").isEqualTo(
-                start.reset() ? start.baseCookie() : cookie);
-            if (start.reset()) {
-              rows.clear();
-            }
-          } else if (b instanceof ServerEvent.PokePart part) {
-            for (ServerMessage.RowOp op : part.rows()) {
-              String ref = op.table() + " " + op.key();
-              if (op.op() == ServerMessage.RowOp.Op.PUT) {
-                rows.put(ref, op.value().toString());
-              } else {
-                rows.remove(ref);
-              }
-            }
-            part.queries().forEach(q -> statuses.put(q.queryID(), q.status().wire()));
-          }
-        }
-        lastPokeRows = buffered.stream().filter(b -> b instanceof ServerEvent.PokePart)
-            .mapToInt(b -> ((ServerEvent.PokePart) b).rows().size()).sum();
-        lastReset = buffered.stream().anyMatch(b -> b instanceof ServerEvent.PokeStart st && st.reset());
-        pokes++;
-        buffered.clear();
-        cookie = end.cookie();
-      } else if (e instanceof ServerEvent.SchemaChanged) {
-        schemaChanges.add(message);
-      } else if (e instanceof ServerEvent.PokeStart || e instanceof ServerEvent.PokePart) {
-        buffered.add(e);
-      }
-    }
-  }
-
   @Test
   void everyClientGroupHoldsTheUnionOfItsQueriesAsPostgresAnswersThem(TestDatabase db, @TempDir Path dir)
       throws Exception {
@@ -146,9 +94,9 @@ class ViewSyncerIT {
     try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
          ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS, "test");
          Connection pg = db.connect()) {
-      Client c1 = new Client();
-      Client c2 = new Client();
-      Client old = new Client();
+      PokeClient c1 = new PokeClient();
+      PokeClient c2 = new PokeClient();
+      PokeClient old = new PokeClient();
       ViewSyncer.Session s1 = syncer.connect(connect("g1", "c1", CURRENT), c1::receive, () -> true);
       ViewSyncer.Session s2 = syncer.connect(connect("g1", "c2", CURRENT), c2::receive, () -> true);
       ViewSyncer.Session s3 = syncer.connect(connect("g2", "c3", OLDER), old::receive, () -> true);
@@ -199,7 +147,7 @@ class ViewSyncerIT {
       {"table": "items", "where": {"type": "cmp", "column": "id", "op": "<", "value": 1000}}""");
 
   /** Advances until the client got a poke (a view may wait one advance for its index). */
-  private static void advanceUntilPoked(ViewSyncer syncer, Client c) throws SQLException {
+  private static void advanceUntilPoked(ViewSyncer syncer, PokeClient c) throws SQLException {
     int before = c.pokes;
     for (int i = 0; i < 3 && c.pokes == before; i++) {
       syncer.advance();
@@ -241,7 +189,7 @@ class ViewSyncerIT {
       String cookie;
       try (ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS,
           "test")) {
-        Client c = new Client();
+        PokeClient c = new PokeClient();
         ViewSyncer.Session s = syncer.connect(connect("g", "c", ITEMS), c::receive, () -> true);
         subscribe(syncer, s, "low", ITEM_QUERIES);
         advanceUntilPoked(syncer, c);
@@ -254,7 +202,7 @@ class ViewSyncerIT {
         st.execute("INSERT INTO items VALUES (201, 'new'), (5000, 'not in the query')");
         await(r, pg);
         syncer.advance(); // the group moves on without a connected client
-        Client back = new Client();
+        PokeClient back = new PokeClient();
         back.rows.putAll(c.rows);
         back.cookie = c.cookie;
         ViewSyncer.Session s2 = syncer.connect(connect("g", "c", ITEMS, c.cookie), back::receive, () -> true);
@@ -274,7 +222,7 @@ class ViewSyncerIT {
       await(r, pg);
       try (ViewSyncer restarted = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS,
           ViewSyncer.Options.DEFAULTS, "test")) {
-        Client c = new Client();
+        PokeClient c = new PokeClient();
         c.rows.putAll(atCookie);
         c.cookie = cookie;
         restarted.connect(connect("g", "c", ITEMS, cookie), c::receive, () -> true); // restored from the records
@@ -289,7 +237,7 @@ class ViewSyncerIT {
         for (ClientMessage.Connect unresumable : List.of(connect("g", "c2", ITEMS, otherReplica),
             connect("g", "c3", ITEMS, future), connect("unknown", "c4", ITEMS, cookie),
             connect("g", "c5", ITEMS, "not a cookie"))) {
-          Client fresh = new Client();
+          PokeClient fresh = new PokeClient();
           fresh.rows.put("items {\"id\":999999}", "stale");
           ViewSyncer.Session s = restarted.connect(unresumable, fresh::receive, () -> true);
           subscribe(restarted, s, "low", ITEM_QUERIES);
@@ -373,7 +321,7 @@ class ViewSyncerIT {
       "qb", """
           {"table": "b"}""");
 
-  private static long tableRows(Client c, String table) {
+  private static long tableRows(PokeClient c, String table) {
     return c.rows.keySet().stream().filter(k -> k.startsWith(table + " ")).count();
   }
 
@@ -395,7 +343,7 @@ class ViewSyncerIT {
          ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS,
              "test");
          Connection pg = db.connect(); Statement st = pg.createStatement()) {
-      Client c = new Client();
+      PokeClient c = new PokeClient();
       ViewSyncer.Session s = syncer.connect(connect("g", "c", AB), c::receive, () -> true);
       subscribe(syncer, s, "qa", AB_QUERIES);
       subscribe(syncer, s, "qb", AB_QUERIES);
@@ -439,7 +387,7 @@ class ViewSyncerIT {
       assertThat(c.statuses).isEqualTo(Map.of("qa", "complete", "qb", "unavailable"));
       assertThat(c.errors).isEmpty();
 
-      Client older = new Client(); // built before the migrations, connecting after them
+      PokeClient older = new PokeClient(); // built before the migrations, connecting after them
       ViewSyncer.Session so = syncer.connect(connect("g-old", "c", AB), older::receive, () -> true);
       subscribe(syncer, so, "qa", AB_QUERIES);
       subscribe(syncer, so, "qb", AB_QUERIES);
