@@ -26,10 +26,9 @@ final class JdkWebSocketTransport implements Transport {
   }
 
   @Override
-  public CompletableFuture<Link> open(URI uri, Listener listener) {
+  public CompletableFuture<?> open(URI uri, Listener listener) {
     return Shared.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(uri, new Adapter(listener))
-        .thenApply(ws -> new JdkLink(ws, listener));
+        .buildAsync(uri, new Adapter(listener));
   }
 
   /** The JDK's listener calls, turned into whole messages and the client's flow control. */
@@ -39,6 +38,12 @@ final class JdkWebSocketTransport implements Transport {
 
     Adapter(Listener listener) {
       this.listener = listener;
+    }
+
+    @Override
+    public void onOpen(WebSocket ws) {
+      listener.onOpen(new JdkLink(ws, listener));
+      ws.request(1);
     }
 
     @Override

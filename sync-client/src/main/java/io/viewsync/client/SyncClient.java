@@ -304,25 +304,27 @@ public final class SyncClient implements AutoCloseable {
     }
     connection = ConnectionState.CONNECTING;
     int gen = ++generation;
-    CompletableFuture<Transport.Link> opening;
+    CompletableFuture<?> opening;
     try {
       opening = transport.open(uri, new Events(gen));
     } catch (RuntimeException e) {
       opening = CompletableFuture.failedFuture(e);
     }
-    opening.whenComplete((opened, failed) -> post(() -> opened(gen, opened, failed)));
+    opening.whenComplete((opened, failed) -> {
+      if (failed != null) {
+        post(() -> {
+          if (gen == generation) {
+            log.debug("cannot connect to {}: {}", uri, failed.toString());
+            reconnectLater();
+          }
+        });
+      }
+    });
   }
 
-  private void opened(int gen, Transport.Link opened, Throwable failed) {
+  private void opened(int gen, Transport.Link opened) {
     if (gen != generation) {
-      if (opened != null) {
-        opened.close(1000, "client closed");
-      }
-      return;
-    }
-    if (failed != null) {
-      log.debug("cannot connect to {}: {}", uri, failed.toString());
-      reconnectLater();
+      opened.close(1000, "client closed");
       return;
     }
     link = opened;
@@ -336,6 +338,13 @@ public final class SyncClient implements AutoCloseable {
 
     Events(int gen) {
       this.gen = gen;
+    }
+
+    @Override
+    public void onOpen(Transport.Link opened) {
+      if (!post(() -> opened(gen, opened))) {
+        opened.close(1000, "client closed");
+      }
     }
 
     @Override

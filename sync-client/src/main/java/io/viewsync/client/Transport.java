@@ -13,8 +13,11 @@ import java.util.concurrent.CompletionStage;
  */
 interface Transport {
 
-  /** Opens a connection to {@code uri}; completes exceptionally if it cannot be opened. */
-  CompletableFuture<Link> open(URI uri, Listener listener);
+  /**
+   * Opens a connection to {@code uri}: {@link Listener#onOpen} hands over the link before any message, and the
+   * returned future completes exceptionally if the connection cannot be opened.
+   */
+  CompletableFuture<?> open(URI uri, Listener listener);
 
   /** One open connection. */
   interface Link {
@@ -25,8 +28,11 @@ interface Transport {
     void close(int code, String reason);
   }
 
-  /** What a link reports. After onClosed or onError, nothing more. */
+  /** What a link reports, one call at a time, onOpen first. After onClosed or onError, nothing more. */
   interface Listener {
+    /** The connection is open; messages may follow. */
+    void onOpen(Link link);
+
     /**
      * One whole text message. The next is delivered only after the returned stage completes, so a slow client
      * slows the server's socket down (TCP backpressure) instead of queueing messages without bound.
