@@ -2,7 +2,9 @@ package io.viewsync.client;
 
 import io.viewsync.core.query.Query;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +22,26 @@ import org.slf4j.LoggerFactory;
 public final class LiveQuery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveQuery.class);
 
-  private final SyncClient client;
   private final String queryID;
   private final Query query;
   private final String subscribeMessage;
+  private final Executor clientThread;
+  private final Consumer<LiveQuery> unsubscribe;
   private final List<Consumer<QueryResult>> listeners = new CopyOnWriteArrayList<>();
   private volatile QueryResult result = QueryResult.LOADING_EMPTY;
   private volatile boolean closed;
 
-  LiveQuery(SyncClient client, String queryID, Query query, String subscribeMessage) {
-    this.client = client;
+  /**
+   * @param clientThread runs work on the client's thread
+   * @param unsubscribe what {@link #close()} does
+   */
+  LiveQuery(String queryID, Query query, String subscribeMessage, Executor clientThread,
+      Consumer<LiveQuery> unsubscribe) {
     this.queryID = queryID;
     this.query = query;
     this.subscribeMessage = subscribeMessage;
+    this.clientThread = clientThread;
+    this.unsubscribe = unsubscribe;
   }
 
   public String queryID() {
@@ -60,13 +69,18 @@ public final class LiveQuery implements AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} with the new result after each applied poke that changed this query's rows or status
-   * (on the client's thread; see the class comment). A listener that throws is logged and kept.
+   * Calls {@code listener} with the current result, then with the new one after each applied poke that changed this
+   * query's rows or status, on the client's thread (see the class comment), so it never misses a change however
+   * late it is added. A listener that throws is logged and kept.
    *
    * @return this
    */
   public LiveQuery onChange(Consumer<QueryResult> listener) {
-    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    clientThread.execute(() -> {
+      listeners.add(listener);
+      call(listener, result);
+    });
     return this;
   }
 
@@ -78,7 +92,7 @@ public final class LiveQuery implements AutoCloseable {
   /** Unsubscribes, if this is still the client's query of that ID; nothing otherwise. */
   @Override
   public void close() {
-    client.unsubscribe(this);
+    unsubscribe.accept(this);
   }
 
   String subscribeMessage() {
@@ -97,11 +111,15 @@ public final class LiveQuery implements AutoCloseable {
     }
     result = next;
     for (Consumer<QueryResult> l : listeners) {
-      try {
-        l.accept(next);
-      } catch (RuntimeException e) {
-        log.error("a listener of query {} failed", queryID, e);
-      }
+      call(l, next);
+    }
+  }
+
+  private void call(Consumer<QueryResult> listener, QueryResult r) {
+    try {
+      listener.accept(r);
+    } catch (RuntimeException e) {
+      log.error("a listener of query {} failed", queryID, e);
     }
   }
 

@@ -137,7 +137,7 @@ public final class SyncClient implements AutoCloseable {
     Objects.requireNonNull(query, "query");
     String message = ClientMessageWriter.subscribe(queryID, query); // checks the ID
     Query normalized = schema.normalize(schema.check(query));
-    LiveQuery handle = new LiveQuery(this, queryID, query, message);
+    LiveQuery handle = new LiveQuery(queryID, query, message, this::post, this::unsubscribe);
     LiveQuery old = subscriptions.put(queryID, handle);
     if (old != null) {
       old.retire();

@@ -44,7 +44,7 @@ class SyncStateTest {
 
   private LiveQuery subscribe(String id, String json) {
     Query q = QueryJson.parse(json).orElseThrow();
-    LiveQuery handle = new LiveQuery(null, id, q, ClientMessageWriter.subscribe(id, q));
+    LiveQuery handle = new LiveQuery(id, q, ClientMessageWriter.subscribe(id, q), Runnable::run, h -> { });
     state.add(new QueryView(handle, schema.normalize(schema.check(q))));
     return handle;
   }
@@ -193,16 +193,17 @@ class SyncStateTest {
     LiveQuery top = subscribe("top", "{\"table\": \"items\", \"orderBy\": [[\"rank\", \"desc\"]], \"limit\": 1}");
     List<QueryResult> heard = new ArrayList<>();
     top.onChange(heard::add);
+    assertThat(heard).as("the current result at once").containsExactly(QueryResult.LOADING_EMPTY);
     feed(Wire.poke("p1", null, true, "c1", List.of(item(1, "a", 5), item(2, "b", 1)), List.of()));
-    assertThat(heard).hasSize(1);
+    assertThat(heard).hasSize(2);
     feed(Wire.poke("p2", "c1", false, "c2", List.of(item(2, "b", 2), comment(10, 1, "x")), List.of()));
-    assertThat(heard).as("a row outside the window, a table the query does not read").hasSize(1);
+    assertThat(heard).as("a row outside the window, a table the query does not read").hasSize(2);
     feed(Wire.poke("p3", "c2", false, "c3", List.of(), List.of(QueryStatus.complete("top"))));
-    assertThat(heard).as("a status change is a change").hasSize(2);
-    assertThat(heard.get(1).status()).isEqualTo(QueryResult.Status.COMPLETE);
+    assertThat(heard).as("a status change is a change").hasSize(3);
+    assertThat(heard.get(2).status()).isEqualTo(QueryResult.Status.COMPLETE);
     feed(Wire.poke("p4", "c3", false, "c4", List.of(item(2, "b", 6)), List.of()));
-    assertThat(heard).hasSize(3);
-    assertThat(ids(heard.get(2).rows())).containsExactly(2L);
+    assertThat(heard).hasSize(4);
+    assertThat(ids(heard.get(3).rows())).containsExactly(2L);
   }
 
   @Test
