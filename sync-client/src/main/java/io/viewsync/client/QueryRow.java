@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * @param table the row's table (replica name)
  * @param row the row: every column the client declared for the table
- * @param related the related subqueries' rows for this row, by relationship name, in the query's order of names
+ * @param related the related subqueries' rows for this row, by relationship name (names sorted)
  */
 public record QueryRow(String table, Row row, Map<String, List<QueryRow>> related) {
 
