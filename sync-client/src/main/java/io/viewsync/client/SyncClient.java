@@ -23,12 +23,9 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,8 +55,6 @@ public final class SyncClient implements AutoCloseable {
 
   /** The protocol version this client speaks. */
   public static final int PROTOCOL_VERSION = 1;
-  /** Close code after an unsupported protocol version (docs/protocol.md, "Close codes"). */
-  static final int CLOSE_UNSUPPORTED_PROTOCOL = 4001;
   /** How many errors {@link #errors()} keeps. */
   static final int RECENT_ERRORS = 100;
 
@@ -67,12 +62,11 @@ public final class SyncClient implements AutoCloseable {
   private final String clientGroupID;
   private final String clientID;
   private final DeclaredSchema schema;
-  private final Transport transport;
-  private final Backoff backoff;
-  private final Duration pingInterval;
   private final Consumer<SyncError> onError;
   private final ScheduledExecutorService thread;
   private final SyncState state;
+  private final Connection connection;
+  private volatile Thread clientThread;
 
   // Guarded by this: the subscriptions as callers see them; each change is then posted to the client's thread.
   private final Map<String, LiveQuery> subscriptions = new LinkedHashMap<>();
@@ -80,28 +74,15 @@ public final class SyncClient implements AutoCloseable {
   private final Deque<SyncError> recentErrors = new ArrayDeque<>(); // guarded by itself
 
   // The client's thread only.
-  private int generation; // of the current link; events of older links are ignored
-  private Transport.Link link;
-  private boolean handshaken; // connected received on the current link
   private boolean appliedSinceConnect;
-  private ScheduledFuture<?> retry;
-  private ScheduledFuture<?> pinger;
-  private long pings;
-  private boolean awaitingPong;
   private final Set<String> unsubscribeOnConnect = new LinkedHashSet<>();
   private final Set<String> quietUnknownQuery = new HashSet<>(); // unsubscribes the server may not know
-
-  private volatile ConnectionState connection = ConnectionState.CONNECTING;
-  private volatile Thread clientThread;
 
   private SyncClient(Builder b) {
     this.uri = b.uri;
     this.clientGroupID = b.clientGroupID;
     this.clientID = b.clientID;
     this.schema = new DeclaredSchema(b.schema);
-    this.transport = b.transport;
-    this.backoff = new Backoff(b.backoffInitial, b.backoffMax);
-    this.pingInterval = b.pingInterval;
     this.onError = b.onError;
     this.state = new SyncState(schema, b.cookie);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -113,7 +94,9 @@ public final class SyncClient implements AutoCloseable {
     executor.setRemoveOnCancelPolicy(true); // a cancelled reconnect timer does not hold up close()
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.thread = executor;
-    post(this::open);
+    this.connection = new Connection(uri, b.transport, new Backoff(b.backoffInitial, b.backoffMax), b.pingInterval,
+        thread, this::post, new Protocol());
+    post(connection::open);
   }
 
   public static Builder builder() {
@@ -145,8 +128,8 @@ public final class SyncClient implements AutoCloseable {
     post(() -> {
       unsubscribeOnConnect.remove(queryID);
       state.add(new QueryView(handle, normalized));
-      if (handshaken) {
-        link.send(message);
+      if (connection.isEstablished()) {
+        connection.send(message);
       }
     });
     return handle;
@@ -191,8 +174,8 @@ public final class SyncClient implements AutoCloseable {
     handle.retire();
     post(() -> {
       state.remove(id);
-      if (handshaken) {
-        link.send(ClientMessageWriter.unsubscribe(id));
+      if (connection.isEstablished()) {
+        connection.send(ClientMessageWriter.unsubscribe(id));
       } else {
         unsubscribeOnConnect.add(id);
       }
@@ -235,12 +218,12 @@ public final class SyncClient implements AutoCloseable {
   }
 
   public ConnectionState connectionState() {
-    return connection;
+    return connection.state();
   }
 
   /** Whether the server has accepted the current connection. */
   public boolean connected() {
-    return connection == ConnectionState.CONNECTED;
+    return connection.state() == ConnectionState.CONNECTED;
   }
 
   /** Counters for tests and monitoring. */
@@ -270,13 +253,7 @@ public final class SyncClient implements AutoCloseable {
       subscriptions.clear();
     }
     post(() -> {
-      connection = ConnectionState.CLOSED;
-      generation++;
-      cancelTimers();
-      if (link != null) {
-        link.close(1000, "client closed");
-        link = null;
-      }
+      connection.close();
       state.close();
     });
     thread.shutdown();
@@ -296,236 +273,97 @@ public final class SyncClient implements AutoCloseable {
     call(() -> null);
   }
 
-  // ---- connection lifecycle (the client's thread)
+  // ---- the protocol (the client's thread)
 
-  private void open() {
-    if (connection == ConnectionState.CLOSED || connection == ConnectionState.FAILED) {
-      return;
+  /** What the client says and does on its connection's events. */
+  private final class Protocol implements Connection.Handler {
+    @Override
+    public void opened() {
+      connection.send(ClientMessageWriter.connect(PROTOCOL_VERSION, clientGroupID, clientID, schema.schema(),
+          state.cookie(), null));
     }
-    connection = ConnectionState.CONNECTING;
-    int gen = ++generation;
-    CompletableFuture<?> opening;
-    try {
-      opening = transport.open(uri, new Events(gen));
-    } catch (RuntimeException e) {
-      opening = CompletableFuture.failedFuture(e);
-    }
-    opening.whenComplete((opened, failed) -> {
-      if (failed != null) {
-        post(() -> {
-          if (gen == generation) {
-            log.debug("cannot connect to {}: {}", uri, failed.toString());
-            reconnectLater();
+
+    @Override
+    public void received(String text) {
+      ServerMessageReader.Parsed parsed = ServerMessageReader.parse(text);
+      try {
+        if (parsed instanceof ServerMessageReader.Failure f) {
+          throw new ProtocolViolation("a message the client cannot read: " + f.message());
+        }
+        ServerEvent event = (ServerEvent) parsed;
+        if (event instanceof ServerEvent.Connected c) {
+          connected(c);
+        } else if (event instanceof ServerEvent.Error e) {
+          serverError(e);
+        } else if (!connection.isEstablished()) {
+          throw new ProtocolViolation(event.type() + " before connected");
+        } else if (event instanceof ServerEvent.PokeStart || event instanceof ServerEvent.PokePart
+            || event instanceof ServerEvent.PokeEnd) {
+          if (state.poke(event) && !appliedSinceConnect) {
+            appliedSinceConnect = true;
+            connection.worked();
           }
-        });
-      }
-    });
-  }
-
-  private void opened(int gen, Transport.Link opened) {
-    if (gen != generation) {
-      opened.close(1000, "client closed");
-      return;
-    }
-    link = opened;
-    link.send(ClientMessageWriter.connect(PROTOCOL_VERSION, clientGroupID, clientID, schema.schema(),
-        state.cookie(), null));
-  }
-
-  /** The socket's events, tagged with the link they belong to. Called on the transport's threads. */
-  private final class Events implements Transport.Listener {
-    private final int gen;
-
-    Events(int gen) {
-      this.gen = gen;
-    }
-
-    @Override
-    public void onOpen(Transport.Link opened) {
-      if (!post(() -> opened(gen, opened))) {
-        opened.close(1000, "client closed");
+        } else if (event instanceof ServerEvent.SchemaChanged sc) {
+          state.schemaChanged(sc);
+        } else if (!(event instanceof ServerEvent.Pong)) {
+          throw new IllegalStateException("unknown server event " + event);
+        }
+      } catch (ProtocolViolation v) {
+        report(SyncError.client(v.kind(), v.getMessage()));
+        state.disconnected();
+        connection.restart("protocol violation");
       }
     }
 
     @Override
-    public CompletionStage<?> onText(String text) {
-      CompletableFuture<Void> handled = new CompletableFuture<>();
-      if (!post(() -> {
-        try {
-          if (gen == generation) {
-            received(text);
-          }
-        } finally {
-          handled.complete(null);
-        }
-      })) {
-        handled.complete(null);
+    public void lost(int code, String reason) {
+      state.disconnected();
+      if (connection.state() == ConnectionState.FAILED) {
+        report(SyncError.client("unsupported_protocol", "the server closed the connection with " + code
+            + ": it does not speak protocol version " + PROTOCOL_VERSION + " (" + reason + "); the client stops"));
       }
-      return handled;
     }
 
-    @Override
-    public void onClosed(int code, String reason) {
-      post(() -> {
-        if (gen == generation) {
-          lost(code, reason);
-        }
-      });
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      post(() -> {
-        if (gen == generation) {
-          lost(-1, error.toString());
-        }
-      });
-    }
-  }
-
-  private void received(String text) {
-    awaitingPong = false; // any message shows the connection is alive
-    ServerMessageReader.Parsed parsed = ServerMessageReader.parse(text);
-    try {
-      if (parsed instanceof ServerMessageReader.Failure f) {
-        throw new ProtocolViolation("a message the client cannot read: " + f.message());
+    private void connected(ServerEvent.Connected c) {
+      if (connection.isEstablished()) {
+        throw new ProtocolViolation("a second connected");
       }
-      ServerEvent event = (ServerEvent) parsed;
-      if (event instanceof ServerEvent.Connected c) {
-        connected(c);
-      } else if (event instanceof ServerEvent.Error e) {
-        serverError(e);
-      } else if (!handshaken) {
-        throw new ProtocolViolation(event.type() + " before connected");
-      } else if (event instanceof ServerEvent.PokeStart || event instanceof ServerEvent.PokePart
-          || event instanceof ServerEvent.PokeEnd) {
-        if (state.poke(event) && !appliedSinceConnect) {
-          appliedSinceConnect = true;
-          backoff.reset(); // this connection works; the next loss starts the backoff over
-        }
-      } else if (event instanceof ServerEvent.SchemaChanged s) {
-        state.schemaChanged(s);
-      } else if (!(event instanceof ServerEvent.Pong)) {
-        throw new IllegalStateException("unknown server event " + event);
+      if (c.protocolVersion() != PROTOCOL_VERSION) {
+        throw new ProtocolViolation("the server speaks protocol version " + c.protocolVersion() + ", not "
+            + PROTOCOL_VERSION);
       }
-    } catch (ProtocolViolation v) {
-      report(SyncError.client(v.kind(), v.getMessage()));
-      drop("protocol violation");
-      reconnectLater();
+      connection.established();
+      appliedSinceConnect = false;
+      state.connected(c);
+      for (String id : unsubscribeOnConnect) {
+        quietUnknownQuery.add(id);
+        connection.send(ClientMessageWriter.unsubscribe(id));
+      }
+      unsubscribeOnConnect.clear();
+      for (QueryView v : state.views()) {
+        connection.send(v.handle().subscribeMessage());
+      }
     }
-  }
 
-  private void connected(ServerEvent.Connected c) {
-    if (handshaken) {
-      throw new ProtocolViolation("a second connected");
-    }
-    if (c.protocolVersion() != PROTOCOL_VERSION) {
-      throw new ProtocolViolation("the server speaks protocol version " + c.protocolVersion() + ", not "
-          + PROTOCOL_VERSION);
-    }
-    handshaken = true;
-    appliedSinceConnect = false;
-    state.connected(c);
-    connection = ConnectionState.CONNECTED;
-    for (String id : unsubscribeOnConnect) {
-      quietUnknownQuery.add(id);
-      link.send(ClientMessageWriter.unsubscribe(id));
-    }
-    unsubscribeOnConnect.clear();
-    for (QueryView v : state.views()) {
-      link.send(v.handle().subscribeMessage());
-    }
-    startPinging();
-  }
-
-  private void serverError(ServerEvent.Error e) {
-    SyncError error = SyncError.of(e);
-    ProtocolError.Kind kind = e.knownKind().orElse(null);
-    if (kind == ProtocolError.Kind.UNKNOWN_QUERY && e.queryID() != null && quietUnknownQuery.remove(e.queryID())) {
-      return; // an unsubscribe sent at connect for a query the server had forgotten anyway
-    }
-    report(error);
-    if (!handshaken) {
+    private void serverError(ServerEvent.Error e) {
+      SyncError error = SyncError.of(e);
+      ProtocolError.Kind kind = e.knownKind().orElse(null);
+      if (kind == ProtocolError.Kind.UNKNOWN_QUERY && e.queryID() != null
+          && quietUnknownQuery.remove(e.queryID())) {
+        return; // an unsubscribe sent at connect for a query the server had forgotten anyway
+      }
+      report(error);
       if (kind == ProtocolError.Kind.UNSUPPORTED_PROTOCOL) {
-        return; // the server closes with 4001 next
+        state.disconnected();
+        connection.fail("unsupported protocol"); // the server closes with 4001 too
+      } else if (!connection.isEstablished()) {
+        // The connect was refused (the replica is not ready yet, say): try again later.
+        state.disconnected();
+        connection.restart("connect refused");
+      } else if (e.queryID() != null
+          && (kind == ProtocolError.Kind.INVALID_QUERY || kind == ProtocolError.Kind.TOO_MANY_QUERIES)) {
+        state.rejected(e.queryID(), error);
       }
-      // The connect was refused (the replica is not ready yet, say): try again later.
-      drop("connect refused");
-      reconnectLater();
-    } else if (e.queryID() != null
-        && (kind == ProtocolError.Kind.INVALID_QUERY || kind == ProtocolError.Kind.TOO_MANY_QUERIES)) {
-      state.rejected(e.queryID(), error);
-    }
-  }
-
-  /** The current link closed ({@code code}, or -1 for an error) without the client asking. */
-  private void lost(int code, String reason) {
-    link = null;
-    drop(null);
-    if (code == CLOSE_UNSUPPORTED_PROTOCOL) {
-      connection = ConnectionState.FAILED;
-      report(SyncError.client("unsupported_protocol", "the server closed the connection with 4001: it does not"
-          + " speak protocol version " + PROTOCOL_VERSION + " (" + reason + "); the client stops"));
-      return;
-    }
-    log.debug("connection to {} lost ({}: {}); reconnecting", uri, code, reason);
-    reconnectLater();
-  }
-
-  /** Lets go of the current link (closing it when {@code why} is given) and of what it was in the middle of. */
-  private void drop(String why) {
-    generation++;
-    if (link != null) {
-      link.close(1000, why);
-      link = null;
-    }
-    handshaken = false;
-    state.disconnected();
-    cancelTimers();
-  }
-
-  private void reconnectLater() {
-    if (connection == ConnectionState.CLOSED || connection == ConnectionState.FAILED) {
-      return;
-    }
-    connection = ConnectionState.DISCONNECTED;
-    long delay = backoff.nextMillis();
-    retry = thread.schedule(() -> guarded(this::open), delay, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * Pings every {@code pingInterval}; a connection that stayed silent for a whole interval after a ping (a half-open
-   * TCP connection sends nothing, and nothing says so) is dropped and reconnected.
-   */
-  private void startPinging() {
-    awaitingPong = false;
-    if (pingInterval.isZero()) {
-      return;
-    }
-    long every = pingInterval.toMillis();
-    pinger = thread.scheduleAtFixedRate(() -> guarded(() -> {
-      if (!handshaken) {
-        return;
-      }
-      if (awaitingPong) {
-        log.debug("no answer from {} within {} ms; reconnecting", uri, every);
-        drop("no pong");
-        reconnectLater();
-        return;
-      }
-      awaitingPong = true;
-      link.send(ClientMessageWriter.ping(++pings));
-    }), every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void cancelTimers() {
-    if (pinger != null) {
-      pinger.cancel(false);
-      pinger = null;
-    }
-    if (retry != null) {
-      retry.cancel(false);
-      retry = null;
     }
   }
 
@@ -601,7 +439,8 @@ public final class SyncClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "SyncClient[" + clientGroupID + "/" + clientID + " " + uri + ", " + connection + ", cookie " + cookie()
+    return "SyncClient[" + clientGroupID + "/" + clientID + " " + uri + ", " + connection.state() + ", cookie "
+        + cookie()
         + "]";
   }
 

@@ -158,15 +158,32 @@ class SyncClientTest {
   }
 
   @Test
-  void closeCode4001IsFinal() throws Exception {
+  void anUnsupportedProtocolIsFinal() throws Exception {
     start();
     FakeLink link = transport.nextLink();
     link.deliver(ServerMessage.error(ProtocolVersions.unsupported("1")));
     link.serverCloses(4001, "protocol versions 2 to 3");
     client.flush();
     assertThat(client.connectionState()).isEqualTo(ConnectionState.FAILED);
-    assertThat(heard).extracting(SyncError::kind).containsExactly("unsupported_protocol", "unsupported_protocol");
-    assertThat(heard.get(0).origin()).isEqualTo(SyncError.Origin.SERVER);
+    assertThat(heard).singleElement().satisfies(e -> {
+      assertThat(e.origin()).isEqualTo(SyncError.Origin.SERVER);
+      assertThat(e.kind()).isEqualTo("unsupported_protocol");
+    });
+    assertThat(transport.linkWithin(200)).as("no reconnect (the backoff is 1 ms)").isNull();
+  }
+
+  @Test
+  void closeCode4001IsFinalEvenWithoutAnError() throws Exception {
+    start();
+    FakeLink link = transport.nextLink();
+    link.serverCloses(4001, "protocol versions 2 to 3");
+    client.flush();
+    assertThat(client.connectionState()).isEqualTo(ConnectionState.FAILED);
+    assertThat(heard).singleElement().satisfies(e -> {
+      assertThat(e.origin()).isEqualTo(SyncError.Origin.CLIENT);
+      assertThat(e.kind()).isEqualTo("unsupported_protocol");
+      assertThat(e.message()).contains("4001");
+    });
     assertThat(transport.linkWithin(200)).as("no reconnect (the backoff is 1 ms)").isNull();
   }
 
