@@ -310,9 +310,19 @@ public final class SyncClient implements AutoCloseable {
         }
       } catch (ProtocolViolation v) {
         report(SyncError.client(v.kind(), v.getMessage()));
-        state.disconnected();
-        connection.restart("protocol violation");
+        restart("protocol violation");
+      } catch (RuntimeException bug) {
+        // The client failed applying what it got: its rows cannot be trusted, so it asks for the whole state.
+        log.error("the sync client failed on a message; reconnecting without a cookie", bug);
+        report(SyncError.client("internal", "the client failed: " + bug));
+        state.forgetCookie();
+        restart("client error");
       }
+    }
+
+    private void restart(String why) {
+      state.disconnected();
+      connection.restart(why);
     }
 
     @Override
@@ -357,9 +367,7 @@ public final class SyncClient implements AutoCloseable {
         state.disconnected();
         connection.fail("unsupported protocol"); // the server closes with 4001 too
       } else if (!connection.isEstablished()) {
-        // The connect was refused (the replica is not ready yet, say): try again later.
-        state.disconnected();
-        connection.restart("connect refused");
+        restart("connect refused"); // the replica is not ready yet, say: try again later
       } else if (e.queryID() != null
           && (kind == ProtocolError.Kind.INVALID_QUERY || kind == ProtocolError.Kind.TOO_MANY_QUERIES)) {
         state.rejected(e.queryID(), error);
@@ -440,8 +448,7 @@ public final class SyncClient implements AutoCloseable {
   @Override
   public String toString() {
     return "SyncClient[" + clientGroupID + "/" + clientID + " " + uri + ", " + connection.state() + ", cookie "
-        + cookie()
-        + "]";
+        + cookie() + "]";
   }
 
   /**

@@ -71,6 +71,14 @@ final class SyncState {
     schemaVersion = s.schemaVersion();
   }
 
+  /**
+   * The rows held can no longer be trusted (the client failed applying a poke): the next connect goes without a
+   * cookie, so the server sends the whole state in a reset poke.
+   */
+  void forgetCookie() {
+    cookie = null;
+  }
+
   /** The connection is gone: a poke it was sending will not be finished. */
   void disconnected() {
     pokes.clear();
