@@ -29,14 +29,16 @@ import org.slf4j.LoggerFactory;
  * <p>It is the replicator's {@link ReplicaListener}: it opens the replica only after the replicator's first
  * {@link #versionReady} (an initial copy writes without a journal; a reader then would hold a lock the copy waits
  * for), and lets go of it when the replica is about to be copied anew ({@link #replicaReplacing}), closing every
- * connected client with {@value #CLOSE_REPLICA_REPLACED} (they reconnect and get a reset poke). Until then connects
- * are refused with an {@code internal} error.
+ * connected client with {@value #CLOSE_REPLICA_REPLACED} (they reconnect and get a reset poke). Until then a
+ * {@code connect} is answered by closing with {@value #CLOSE_NOT_READY} (try again later).
  *
  * <p>Thread-safe: every method may be called from any thread; the work runs on the view-sync thread.
  */
 public final class SyncHub implements ReplicaListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncHub.class);
 
+  /** Close code for a connect before the replica is ready (its initial copy): WebSocket's "try again later". */
+  public static final int CLOSE_NOT_READY = 1013;
   /** Close code when the replica is rebuilt from scratch: reconnect (WebSocket's "service restart"). */
   public static final int CLOSE_REPLICA_REPLACED = 1012;
 
@@ -223,8 +225,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
         c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.ALREADY_CONNECTED,
             "this connection is connected already")));
       } else if (syncer() == null) {
-        c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.INTERNAL,
-            "the replica is not ready yet; try again")));
+        c.closer.close(CLOSE_NOT_READY, "the replica is not ready yet; reconnect with backoff");
       } else {
         c.session = syncer.connect(connect, c.out, c.writable);
         if (c.session != null) {

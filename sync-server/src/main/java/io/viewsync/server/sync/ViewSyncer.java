@@ -205,7 +205,7 @@ public final class ViewSyncer implements AutoCloseable {
       s.cookieText = connect.cookie();
     } // else: no cookie, or one that cannot be resumed: a reset poke
     g.sessions.add(s);
-    out.accept(ServerMessage.connected(ProtocolVersions.MAX, serverVersion, snapshot.schemaVersion(),
+    out.accept(ServerMessage.connected(connect.protocolVersion(), serverVersion, snapshot.schemaVersion(),
         g.view.report()));
     return s;
   }
