@@ -143,7 +143,7 @@ class SyncClientIT {
       LiveQuery top = client.subscribe("top", TOP_OPEN);
       LiveQuery latest = client.subscribe("latest", LATEST_COMMENTS);
       List<LiveQuery> queries = List.of(top, latest);
-      awaitEqual(pg, client, queries, "the first poke");
+      awaitEqual(pg, queries, "the first poke");
       assertThat(top.status()).isEqualTo(QueryResult.Status.COMPLETE);
       assertThat(latest.status()).isEqualTo(QueryResult.Status.COMPLETE);
       assertThat(top.rows()).as("the workload starts with a full window").hasSize(5);
@@ -155,7 +155,7 @@ class SyncClientIT {
         String sql = transaction(pg, random);
         // The server pokes a client only when something changed for it: until the change arrives, the client
         // differs from Postgres; a step that changed nothing the client sees leaves it equal.
-        awaitEqual(pg, client, queries, "step " + step + ": " + sql);
+        awaitEqual(pg, queries, "step " + step + ": " + sql);
       }
 
       long pokesBefore = client.stats().pokesApplied();
@@ -166,10 +166,10 @@ class SyncClientIT {
       http = startServer(port);
       assertThat(ReplicaOracle.await(WAIT_MILLIS, () -> client.connected() && client.stats().connects() == 2))
           .as("it reconnects by itself").isTrue();
-      awaitEqual(pg, client, queries, "after the reconnect (" + changedWhileDown + ")");
+      awaitEqual(pg, queries, "after the reconnect (" + changedWhileDown + ")");
       for (int step = 0; step < 5; step++) {
         String sql = transaction(pg, random);
-        awaitEqual(pg, client, queries, "after the reconnect, step " + step + ": " + sql);
+        awaitEqual(pg, queries, "after the reconnect, step " + step + ": " + sql);
       }
       assertThat(client.stats().pokesApplied()).isGreaterThan(pokesBefore);
       assertThat(client.stats().rowsSinceConnect()).isPositive().isLessThanOrEqualTo(client.stats().rowsReceived());
@@ -199,8 +199,7 @@ class SyncClientIT {
    * Waits until each query is complete and equals
    * Postgres' answer; fails with both renderings otherwise.
    */
-  private static void awaitEqual(Connection pg, SyncClient client, List<LiveQuery> queries, String what)
-      throws Exception {
+  private static void awaitEqual(Connection pg, List<LiveQuery> queries, String what) throws Exception {
     boolean ok = ReplicaOracle.await(WAIT_MILLIS, () -> {
       try {
         return matches(pg, queries);
@@ -264,5 +263,89 @@ class SyncClientIT {
       s.execute(sql);
     }
     return sql;
+  }
+
+  /** A random query over the test's tables: where, order and limit vary; some carry related comments. */
+  private static String randomQuery(Random random) {
+    String related = random.nextBoolean() ? "" : """
+        , "related": [{"name": "comments", "correlation": {"parent": ["id"], "child": ["item_id"]},
+                       "query": {"table": "comments", "orderBy": [["id", "%s"]], "limit": %d}}]"""
+        .formatted(random.nextBoolean() ? "asc" : "desc", 1 + random.nextInt(3));
+    return switch (random.nextInt(4)) {
+      case 0 -> """
+          {"table": "items", "where": {"type": "cmp", "column": "status", "op": "=", "value": "%s"},
+           "orderBy": [["rank", "%s"], ["created", "asc"]], "limit": %d%s}"""
+          .formatted(random.nextBoolean() ? "open" : "closed", random.nextBoolean() ? "asc" : "desc",
+              1 + random.nextInt(10), related);
+      case 1 -> """
+          {"table": "items", "where": {"type": "or", "conditions": [
+             {"type": "cmp", "column": "rank", "op": ">=", "value": %d},
+             {"type": "cmp", "column": "name", "op": "LIKE", "value": "new%%"}]},
+           "orderBy": [["name", "asc"]]%s}""".formatted(3 + random.nextInt(4), related);
+      case 2 -> """
+          {"table": "comments", "where": {"type": "cmp", "column": "item_id", "op": "IN", "value": [%d, %d, %d]},
+           "orderBy": [["id", "desc"]], "limit": %d}"""
+          .formatted(1 + random.nextInt(50), 1 + random.nextInt(50), 1 + random.nextInt(50), 1 + random.nextInt(8));
+      default -> """
+          {"table": "items", "where": {"type": "cmp", "column": "id", "op": "<=", "value": %d}%s}"""
+          .formatted(1 + random.nextInt(50), related);
+    };
+  }
+
+  /**
+   * Many clients, in groups of three, each with two or three random queries (some shared across groups, each
+   * group's rows sent once however many of its queries hold them): after every transaction of a seeded random
+   * workload every live query of every client equals Postgres' answer; now and then a client drops a query and
+   * takes another. Sizes grow tenfold with {@code -Dviewsync.stress=true}.
+   */
+  @Test
+  void manyClientsWithManyQueriesEachEqualPostgresAfterEveryTransaction(TestDatabase db) throws Exception {
+    long seed = ReplicaTesting.seed();
+    Random random = new Random(seed);
+    int clientCount = ReplicaTesting.scaled(12, 60);
+    List<String> pool = new ArrayList<>();
+    for (int i = 0; i < clientCount; i++) {
+      pool.add(randomQuery(random));
+    }
+    List<SyncError> errors = new CopyOnWriteArrayList<>();
+    HttpServer http = startServer(0);
+    List<SyncClient> clients = new ArrayList<>();
+    List<List<LiveQuery>> live = new ArrayList<>();
+    try (Connection pg = db.connect()) {
+      for (int c = 0; c < clientCount; c++) {
+        SyncClient client = SyncClient.builder().uri(uri(http)).clientGroupID("many-" + (c / 3))
+            .clientID("c" + c).schema(SCHEMA).onError(errors::add).build();
+        clients.add(client);
+        List<LiveQuery> qs = new ArrayList<>();
+        for (int q = 0, n = 2 + random.nextInt(2); q < n; q++) {
+          qs.add(client.subscribe("q" + q, pool.get(random.nextInt(pool.size()))));
+        }
+        live.add(qs);
+      }
+      List<LiveQuery> all = new ArrayList<>();
+      live.forEach(all::addAll);
+      awaitEqual(pg, all, "seed " + seed + ": the first pokes");
+      int steps = ReplicaTesting.scaled(30, 300);
+      for (int step = 0; step < steps; step++) {
+        String what = transaction(pg, random);
+        if (random.nextInt(5) == 0) {
+          int c = random.nextInt(clientCount);
+          List<LiveQuery> qs = live.get(c);
+          LiveQuery dropped = qs.remove(random.nextInt(qs.size()));
+          dropped.close();
+          qs.add(clients.get(c).subscribe(dropped.queryID() + "x" + step, pool.get(random.nextInt(pool.size()))));
+          what += "; client c" + c + " replaced " + dropped.queryID();
+        }
+        all.clear();
+        live.forEach(all::addAll);
+        awaitEqual(pg, all, "seed " + seed + " step " + step + ": " + what);
+      }
+      assertThat(errors).as("seed %d", seed).isEmpty();
+    } finally {
+      for (SyncClient c : clients) {
+        c.close();
+      }
+      http.close();
+    }
   }
 }
