@@ -63,8 +63,11 @@ final class SyncBench {
   static final int FANOUT_QUERIES_PER_CLIENT = 3;
   /** Connections opened before waiting for their {@code connected}: the server's accept backlog is 1,024. */
   private static final int OPEN_BATCH = 250;
-  /** A fan-out step this far over its target ends the stepping: more clients would only be slower. */
-  private static final double GIVE_UP_FACTOR = 10;
+  /**
+   * A fan-out step this far over its target ends the stepping (pokes are coalesced under overload, so latency
+   * grows with the clients but does not run away; beyond this the figures say nothing new).
+   */
+  private static final double GIVE_UP_FACTOR = 100;
   private static final String FILLER = "0123456789abcdef0123456789abcdef";
   static final ClientSchema SCHEMA = ClientSchema.of(new ClientSchema.Table(TABLE, columns(), List.of("id")));
 
@@ -97,11 +100,25 @@ final class SyncBench {
         .withOrderBy(List.of(Ordering.desc("id"))).withLimit((long) WINDOW);
   }
 
+  /**
+   * Both parts; for diagnosis {@code -Dbench.sync.parts=latency} or {@code fanout} runs one, and
+   * {@code -Dbench.sync.steps=1000,2000} replaces the size's fan-out steps.
+   */
   List<ResultTable> run() throws Exception {
+    String parts = System.getProperty("bench.sync.parts", "latency,fanout");
     List<ResultTable> out = new ArrayList<>();
-    out.addAll(latency());
-    out.addAll(fanOut());
+    if (parts.contains("latency")) {
+      out.addAll(latency());
+    }
+    if (parts.contains("fanout")) {
+      out.addAll(fanOut());
+    }
     return out;
+  }
+
+  private int[] steps() {
+    String s = System.getProperty("bench.sync.steps");
+    return s == null ? size.syncSteps() : Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
   // ---- part 1
@@ -121,6 +138,7 @@ final class SyncBench {
       s.connectS = connectS;
       s.heapBytes = heap;
       s.heapBefore = server.heapBefore;
+      s.clients = n;
       serverNotes = server.notes(clients);
     }
     String title = "Sync latency (" + n + " clients, each its own client group with one of " + q + " queries; "
@@ -145,6 +163,8 @@ final class SyncBench {
     checks.row("server heap after GC: before the clients / with them",
         f(s.heapBefore / 1048576.0, 1) + " / " + f(s.heapBytes / 1048576.0, 1) + " MiB ("
             + f((s.heapBytes - s.heapBefore) / 1024.0 / n, 1) + " KiB per client)");
+    checks.row("server heap after GC once the load stopped", f(s.heapLoaded / 1048576.0, 1) + " MiB");
+    tombstoneRows(checks, s);
     checks.row("connect + subscribe + first poke, all clients", f(s.connectS, 1) + " s");
     checks.row("server", serverNotes);
     checks.row("poke p99", f(p99, 2) + " ms" + (p99 < LATENCY_TARGET_MS ? " (target < 50 ms met)"
@@ -161,16 +181,16 @@ final class SyncBench {
     ResultTable t = new ResultTable("Sync fan-out (" + FANOUT_QUERIES_PER_CLIENT + " of " + q
         + " queries per client, each client its own group; " + size.syncTxPerSecond() + " single-row tx/s; per"
         + " step " + size.syncWarmupSeconds() + " s warm-up, then " + size.syncStepSeconds() + " s)",
-        "clients", "connect + first poke s", "server heap MiB", "KiB/client all / added", "tx/s", "pokes/s",
-        "deliveries received / expected", "poke median ms", "poke p99 ms", "poke max ms", "reference p99 ms",
-        "server CPU %", "bench CPU %", "p99 < 100 ms");
+        "clients", "connect + first poke s", "heap after connect MiB", "KiB per added client", "tx/s",
+        "pokes/s", "deliveries received / expected", "poke p99 ms", "poke median / max ms", "reference p99 ms",
+        "heap after load MiB", "CPU % server / bench / machine", "p99 < 100 ms");
     try (Server server = new Server("fanout");
          SyncClients clients = new SyncClients(server.uri(), TABLE, clientThreads, parse)) {
       Load load = new Load(q);
       int[] subscribers = new int[q];
       int opened = 0;
       long previousHeap = server.heapBefore;
-      for (int target : size.syncSteps()) {
+      for (int target : steps()) {
         double connectS = open(clients, opened, target, FANOUT_QUERIES_PER_CLIENT, subscribers);
         long heap = server.child.heapAfterGc();
         Step s;
@@ -185,19 +205,19 @@ final class SyncBench {
         s.heapBefore = server.heapBefore;
         s.heapBytes = heap;
         s.heapAdded = (heap - previousHeap) / 1024.0 / (target - opened);
-        previousHeap = heap;
         opened = target;
         steps.add(s);
         if (s.poke == null) {
-          t.row(target, f(connectS, 1), f(heap / 1048576.0, 1), "", "", "", "", "", "", "", "", "", "", s.note);
+          t.row(target, f(connectS, 1), f(heap / 1048576.0, 1), "", "", "", "", "", "", "", "", "", s.note);
           break;
         }
+        previousHeap = s.heapLoaded;
         double p99 = Stats.percentile(s.poke, 99);
         t.row(target, f(connectS, 1), f(heap / 1048576.0, 1),
-            f((heap - s.heapBefore) / 1024.0 / target, 1) + " / " + f(s.heapAdded, 1), f(s.txPerS, 0),
-            f(s.pokesPerS, 0), s.received + " / " + s.expected, f(Stats.median(s.poke), 1), f(p99, 1),
-            f(Stats.percentile(s.poke, 100), 1), f(Stats.percentile(s.ref, 99), 1), f(s.serverCpu * 100, 0),
-            f(s.benchCpu * 100, 0), (p99 < FANOUT_TARGET_MS ? "yes" : "no")
+            f(s.heapAdded, 1), f(s.txPerS, 0),
+            f(s.pokesPerS, 0), s.received + " / " + s.expected, f(p99, 1), f(Stats.median(s.poke), 1) + " / "
+                + f(Stats.percentile(s.poke, 100), 1), f(Stats.percentile(s.ref, 99), 1),
+            f(s.heapLoaded / 1048576.0, 1), cpu(s), (p99 < FANOUT_TARGET_MS ? "yes" : "no")
                 + (clients.gone() > 0 ? ", " + clients.gone() + " clients closed" : ""));
         if (p99 > GIVE_UP_FACTOR * FANOUT_TARGET_MS || clients.gone() > 0) {
           break;
@@ -216,9 +236,10 @@ final class SyncBench {
     verdict.row("most clients with poke p99 < 100 ms (of the steps run)", best
         + (best >= 10_000 ? " (target 10,000 met)" : " (target 10,000 " + (size.name().equals("full") ? "MISSED)"
             : "not tried at this size)")));
-    verdict.row("server heap per client at " + last.clients + " clients (after GC, minus before any client)",
-        f((last.heapBytes - last.heapBefore) / 1024.0 / last.clients, 1) + " KiB");
+    verdict.row("server heap per client added by the last step (" + last.clients + " clients): after GC with them"
+        + " connected, minus after GC before they connected", f(last.heapAdded, 1) + " KiB");
     if (last.poke != null) {
+      tombstoneRows(verdict, last);
       loadRows(verdict, last);
     }
     verdict.row("server", serverNotes);
@@ -255,6 +276,8 @@ final class SyncBench {
     long heapBefore;
     long heapBytes;
     double heapAdded;
+    long heapLoaded; // after GC, once the load stopped and the clients got every poke
+    long puts; // rows put to clients from the start of the load to its end: as many left a client's view
     double txPerS;
     double pokesPerS;
     double framesPerS;
@@ -267,6 +290,7 @@ final class SyncBench {
     int problems;
     double serverCpu;
     double benchCpu;
+    double machineBusy; // share of all CPUs busy (any process)
     double[] poke;
     double[] ref;
     double[] extra;
@@ -281,6 +305,7 @@ final class SyncBench {
   private Step measure(Server server, SyncClients clients, Load load, int[] subscribers, int warmup, int seconds)
       throws Exception {
     Step s = new Step();
+    long puts0 = clients.puts();
     PacedWriter writer = PacedWriter.start(up.connect(server.db), load, 1, 1_000_000_000L / size.syncTxPerSecond());
     long from;
     long to;
@@ -292,6 +317,8 @@ final class SyncBench {
     long pokes1;
     long frames0;
     long frames1;
+    long[] machine0;
+    long[] machine1;
     try {
       Thread.sleep(warmup * 1000L);
       for (SyncClients.Client c : clients.clients()) {
@@ -302,7 +329,9 @@ final class SyncBench {
       bench0 = benchCpuNanos();
       pokes0 = clients.pokes();
       frames0 = clients.frames();
+      machine0 = machineJiffies();
       Thread.sleep(seconds * 1000L);
+      machine1 = machineJiffies();
       to = System.nanoTime();
       cpu1 = server.child.cpuNanos();
       bench1 = benchCpuNanos();
@@ -322,9 +351,12 @@ final class SyncBench {
       }
       Thread.sleep(50);
     }
+    s.puts = clients.puts() - puts0;
+    s.heapLoaded = server.child.heapAfterGc();
     double window = (to - from) / 1e9;
     s.serverCpu = (cpu1 - cpu0) / (double) (to - from);
     s.benchCpu = (bench1 - bench0) / (double) (to - from);
+    s.machineBusy = (machine1[0] - machine0[0]) / (double) (machine1[1] - machine0[1]);
     s.pokesPerS = (pokes1 - pokes0) / window;
     s.framesPerS = (frames1 - frames0) / window;
     s.gone = clients.gone();
@@ -391,6 +423,26 @@ final class SyncBench {
     return s;
   }
 
+  /**
+   * Heap growth under load per row that left a client's view: each put of a new row pushes the window's last row
+   * out, and the group keeps a tombstone for it (so that a client behind can catch up), up to
+   * {@code maxTombstonesPerGroup}; with that many, per client group.
+   */
+  private static void tombstoneRows(ResultTable t, Step s) {
+    double perRow = (s.heapLoaded - s.heapBytes) / (double) s.puts;
+    int max = io.viewsync.server.sync.ViewSyncer.Options.DEFAULTS.maxTombstonesPerGroup();
+    t.row("server heap growth under load per row that left a client's view (" + s.puts + " rows; the group"
+        + " keeps a tombstone)", f(perRow, 0) + " B");
+    t.row("the same at the default " + String.format("%,d", max) + " tombstones per client group, per client"
+        + " (1 client per group)", f(perRow * max / 1048576.0, 2) + " MiB (× " + s.clients + " clients = "
+        + f(perRow * max * s.clients / 1073741824.0, 2) + " GiB)");
+  }
+
+  private static String cpu(Step s) {
+    return f(s.serverCpu * 100, 0) + " / " + f(s.benchCpu * 100, 0) + " / "
+        + f(s.machineBusy * Runtime.getRuntime().availableProcessors() * 100, 0);
+  }
+
   private static void loadRows(ResultTable t, Step s) {
     t.row("upstream transactions in the window", f(s.txPerS, 1) + " tx/s (INSERT round trip p99 "
         + f(Stats.percentile(s.insert, 99), 2) + " ms)");
@@ -399,8 +451,10 @@ final class SyncBench {
         + s.expected + (s.duplicates > 0 ? ", " + s.duplicates + " duplicates" : ""));
     t.row("rows whose sent column read back differs", s.mismatches);
     t.row("rows without a reference time", s.missingRef);
-    t.row("server CPU / bench JVM CPU (clients and writer), share of one core",
-        f(s.serverCpu * 100, 0) + "% / " + f(s.benchCpu * 100, 0) + "%");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    t.row("CPU: server child / bench JVM (clients, writer) / whole machine (" + cpus + " CPUs; Postgres and other"
+        + " processes too)", f(s.serverCpu * 100, 0) + "% / " + f(s.benchCpu * 100, 0) + "% / "
+        + f(s.machineBusy * cpus * 100, 0) + "% of one CPU");
     t.row("clients closed / protocol problems seen by clients", s.gone + " / " + s.problems);
   }
 
@@ -421,6 +475,17 @@ final class SyncBench {
       at += p.length;
     }
     return out;
+  }
+
+  /** {busy, total} jiffies of all CPUs ({@code /proc/stat}); busy excludes idle and iowait. */
+  private static long[] machineJiffies() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
+    long total = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
   }
 
   private static long benchCpuNanos() {

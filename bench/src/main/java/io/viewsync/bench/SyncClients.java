@@ -208,6 +208,15 @@ final class SyncClients implements AutoCloseable {
     return n;
   }
 
+  /** Puts of benchmark rows (with a {@code sent}) received by all clients so far. */
+  long puts() {
+    long n = 0;
+    for (Client c : clients) {
+      n += c.puts;
+    }
+    return n;
+  }
+
   /** Pokes (pokeEnd) received by all clients so far. */
   long pokes() {
     long n = 0;
@@ -251,6 +260,7 @@ final class SyncClients implements AutoCloseable {
     private int problemCount;
     volatile long frames;
     volatile long pokes;
+    volatile long puts;
 
     Client(String clientID, List<String> messages, Set<String> queryIDs) {
       this.clientID = clientID;
@@ -416,6 +426,7 @@ final class SyncClients implements AutoCloseable {
       cookie = newCookie;
       pokes++;
       if (pendingCount > 0) {
+        puts += pendingCount / 2;
         synchronized (this) {
           if (deliveryCount + pendingCount / 2 * 3 > deliveries.length) {
             deliveries = Arrays.copyOf(deliveries, Math.max(deliveries.length * 2,
