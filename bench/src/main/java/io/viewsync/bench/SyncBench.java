@@ -182,7 +182,7 @@ final class SyncBench {
         + " queries per client, each client its own group; " + size.syncTxPerSecond() + " single-row tx/s; per"
         + " step " + size.syncWarmupSeconds() + " s warm-up, then " + size.syncStepSeconds() + " s)",
         "clients", "connect + first poke s", "heap after connect MiB", "KiB per added client", "tx/s",
-        "pokes/s", "deliveries received / expected", "poke p99 ms", "poke median / max ms", "reference p99 ms",
+        "pokes/s", "advances/s (tx each)", "deliveries received / expected", "poke p99 ms", "poke median / max ms", "reference p99 ms",
         "heap after load MiB", "CPU % server / bench / machine", "p99 < 100 ms");
     try (Server server = new Server("fanout");
          SyncClients clients = new SyncClients(server.uri(), TABLE, clientThreads, parse)) {
@@ -208,14 +208,15 @@ final class SyncBench {
         opened = target;
         steps.add(s);
         if (s.poke == null) {
-          t.row(target, f(connectS, 1), f(heap / 1048576.0, 1), "", "", "", "", "", "", "", "", "", s.note);
+          t.row(target, f(connectS, 1), f(heap / 1048576.0, 1), "", "", "", "", "", "", "", "", "", "", s.note);
           break;
         }
         previousHeap = s.heapLoaded;
         double p99 = Stats.percentile(s.poke, 99);
         t.row(target, f(connectS, 1), f(heap / 1048576.0, 1),
             f(s.heapAdded, 1), f(s.txPerS, 0),
-            f(s.pokesPerS, 0), s.received + " / " + s.expected, f(p99, 1), f(Stats.median(s.poke), 1) + " / "
+            f(s.pokesPerS, 0), f(s.advancesPerS, 0) + " (" + f(s.txPerS / s.advancesPerS, 1) + ")",
+            s.received + " / " + s.expected, f(p99, 1), f(Stats.median(s.poke), 1) + " / "
                 + f(Stats.percentile(s.poke, 100), 1), f(Stats.percentile(s.ref, 99), 1),
             f(s.heapLoaded / 1048576.0, 1), cpu(s), (p99 < FANOUT_TARGET_MS ? "yes" : "no")
                 + (clients.gone() > 0 ? ", " + clients.gone() + " clients closed" : ""));
@@ -291,6 +292,8 @@ final class SyncBench {
     double serverCpu;
     double benchCpu;
     double machineBusy; // share of all CPUs busy (any process)
+    double advancesPerS; // server advances that poked someone (distinct cookies first seen in the window)
+    double[] advanceGaps; // ms between successive such advances, as the clients first saw them
     double[] poke;
     double[] ref;
     double[] extra;
@@ -324,6 +327,7 @@ final class SyncBench {
       for (SyncClients.Client c : clients.clients()) {
         c.drain(); // the warm-up's deliveries
       }
+      clients.advances(0, 0); // and its cookies
       from = System.nanoTime();
       cpu0 = server.child.cpuNanos();
       bench0 = benchCpuNanos();
@@ -352,6 +356,13 @@ final class SyncBench {
       Thread.sleep(50);
     }
     s.puts = clients.puts() - puts0;
+    long[] advances = clients.advances(from, to);
+    s.advancesPerS = advances.length / ((to - from) / 1e9);
+    double[] gaps = new double[Math.max(0, advances.length - 1)];
+    for (int k = 1; k < advances.length; k++) {
+      gaps[k - 1] = (advances[k] - advances[k - 1]) / 1e6;
+    }
+    s.advanceGaps = gaps.length > 0 ? gaps : new double[] {Double.NaN};
     s.heapLoaded = server.child.heapAfterGc();
     double window = (to - from) / 1e9;
     s.serverCpu = (cpu1 - cpu0) / (double) (to - from);
@@ -447,6 +458,10 @@ final class SyncBench {
     t.row("upstream transactions in the window", f(s.txPerS, 1) + " tx/s (INSERT round trip p99 "
         + f(Stats.percentile(s.insert, 99), 2) + " ms)");
     t.row("pokes received (all clients)", f(s.pokesPerS, 0) + " /s (" + f(s.framesPerS, 0) + " frames/s)");
+    t.row("server advances that poked (distinct cookies): rate, transactions per advance, time between them"
+        + " median / p99 / max", f(s.advancesPerS, 0) + " /s, " + f(s.txPerS / s.advancesPerS, 1) + " tx, "
+        + f(Stats.median(s.advanceGaps), 1) + " / " + f(Stats.percentile(s.advanceGaps, 99), 1) + " / "
+        + f(Stats.percentile(s.advanceGaps, 100), 1) + " ms");
     t.row("deliveries received / expected (row × client subscribed to its bucket)", s.received + " / "
         + s.expected + (s.duplicates > 0 ? ", " + s.duplicates + " duplicates" : ""));
     t.row("rows whose sent column read back differs", s.mismatches);

@@ -72,6 +72,9 @@ final class SyncClients implements AutoCloseable {
   private final List<Client> clients = new ArrayList<>();
   private final AtomicInteger connectedCount = new AtomicInteger();
   private final AtomicInteger readyCount = new AtomicInteger();
+  /** Each poke cookie (one per server advance that poked anyone) → when a client first got it. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> cookies =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param table the benchmark table: puts of its rows are recorded (their {@code id} and {@code sent} columns)
@@ -215,6 +218,17 @@ final class SyncClients implements AutoCloseable {
       n += c.puts;
     }
     return n;
+  }
+
+  /**
+   * When each new poke cookie was first seen, sorted, for cookies first seen in [from, to); the cookies are then
+   * forgotten. A cookie names the version of one server advance, so these are the advances that poked someone.
+   */
+  long[] advances(long from, long to) {
+    long[] out = cookies.values().stream().mapToLong(Long::longValue).filter(t -> t >= from && t < to).sorted()
+        .toArray();
+    cookies.clear();
+    return out;
   }
 
   /** Pokes (pokeEnd) received by all clients so far. */
@@ -423,6 +437,9 @@ final class SyncClients implements AutoCloseable {
         problem("pokeEnd outside a poke");
       }
       inPoke = false;
+      if (!newCookie.equals(cookie)) {
+        cookies.putIfAbsent(newCookie, now);
+      }
       cookie = newCookie;
       pokes++;
       if (pendingCount > 0) {
