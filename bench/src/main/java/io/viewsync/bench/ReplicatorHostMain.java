@@ -45,7 +45,7 @@ import java.util.Properties;
  *                                        when the replica durably held each watermark; the hub is told then)
  * heap                                 → HEAP bytes (heap used after two System.gc())
  * nanos                                → NANOS System.nanoTime() (the bench checks that the clock is shared)
- * close                                → CLOSED      (the HTTP server and the hub too)
+ * close                                → CLOSED      (the HTTP server first and the hub last, as the service)
  * exit                                 → the JVM exits
  * </pre>
  *
@@ -116,16 +116,18 @@ public final class ReplicatorHostMain {
         }
         case "nanos" -> answer("NANOS " + System.nanoTime());
         case "close" -> {
+          // The service's order: the HTTP server, the replicator, then the hub (a hub closed first would refuse
+          // the replicator's versionReady, and replication would fail and retry).
           if (http != null) {
             http.close();
             http = null;
           }
+          replicator.close();
+          replicator = null;
           if (hub != null) {
             hub.close();
             hub = null;
           }
-          replicator.close();
-          replicator = null;
           answer("CLOSED");
         }
         case "exit" -> {

@@ -660,7 +660,12 @@ final class SyncBench {
           .collect(Collectors.joining(", "));
       List<String> bad = Files.readAllLines(log).stream()
           .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
-      return "child " + serverHeap + ", peak RSS " + f(child.peakRssKib() / 1024.0, 0) + " MiB; log: " + bad.size() + " WARN/ERROR lines"
+      long cvr = 0; // the client view records, with their WAL
+      for (String f : new String[] {"cvr.db", "cvr.db-wal"}) {
+        cvr += Files.exists(dir.resolve(f)) ? Files.size(dir.resolve(f)) : 0;
+      }
+      return "child " + serverHeap + ", peak RSS " + f(child.peakRssKib() / 1024.0, 0) + " MiB; cvr.db "
+          + f(cvr / 1048576.0, 0) + " MiB; log: " + bad.size() + " WARN/ERROR lines"
           + (bad.isEmpty() ? "" : " (first: " + bad.get(0).replace('|', '/') + ")")
           + "; closes: " + (closes.isEmpty() ? "none" : closes)
           + (problems.isEmpty() ? "" : "; client problems: " + problems.size() + " (first: "
