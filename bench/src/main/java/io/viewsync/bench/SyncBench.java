@@ -215,7 +215,7 @@ final class SyncBench {
         double p99 = Stats.percentile(s.poke, 99);
         t.row(target, f(connectS, 1), f(heap / 1048576.0, 1),
             f(s.heapAdded, 1), f(s.txPerS, 0),
-            f(s.pokesPerS, 0), f(s.advancesPerS, 0) + " (" + f(s.txPerS / s.advancesPerS, 1) + ")",
+            f(s.pokesPerS, 0), f(s.advancesPerS, 1) + " (" + f(s.txPerS / s.advancesPerS, 1) + ")",
             s.received + " / " + s.expected, f(p99, 1), f(Stats.median(s.poke), 1) + " / "
                 + f(Stats.percentile(s.poke, 100), 1), f(Stats.percentile(s.ref, 99), 1),
             f(s.heapLoaded / 1048576.0, 1), cpu(s), (p99 < FANOUT_TARGET_MS ? "yes" : "no")
@@ -459,7 +459,7 @@ final class SyncBench {
         + f(Stats.percentile(s.insert, 99), 2) + " ms)");
     t.row("pokes received (all clients)", f(s.pokesPerS, 0) + " /s (" + f(s.framesPerS, 0) + " frames/s)");
     t.row("server advances that poked (distinct cookies): rate, transactions per advance, time between them"
-        + " median / p99 / max", f(s.advancesPerS, 0) + " /s, " + f(s.txPerS / s.advancesPerS, 1) + " tx, "
+        + " median / p99 / max", f(s.advancesPerS, 1) + " /s, " + f(s.txPerS / s.advancesPerS, 1) + " tx, "
         + f(Stats.median(s.advanceGaps), 1) + " / " + f(Stats.percentile(s.advanceGaps, 99), 1) + " / "
         + f(Stats.percentile(s.advanceGaps, 100), 1) + " ms");
     t.row("deliveries received / expected (row × client subscribed to its bucket)", s.received + " / "
