@@ -2,7 +2,7 @@
 # Runs the viewsync benchmarks (see docs/benchmarks.md):
 #   bench/run.sh                 # --size small: a smoke test of the harness, well under a minute
 #   bench/run.sh --size full     # the figures in docs/benchmarks.md (about 10 minutes)
-# Other options: --only apply,latency,copy,resync,views and --work DIR (logs and replicas; default a new temp directory).
+# Other options: --only apply,latency,copy,resync,views,sync and --work DIR (logs and replicas; default a new temp directory).
 # Builds the bench jar (with the modules it needs) through the reactor; never installs to ~/.m2.
 # Needs PostgreSQL binaries with pg_recvlogical (as LocalPostgres finds them, e.g. /usr/lib/postgresql/15/bin).
 set -euo pipefail

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Runs the benchmarks and prints their result tables (Markdown) to stdout; logs and replicas go to a work
- * directory. Usage: {@code BenchMain [--size small|full] [--only apply,latency,copy,resync,views] [--work DIR]}.
+ * directory. Usage: {@code BenchMain [--size small|full] [--only apply,latency,copy,resync,views,sync] [--work DIR]}.
  * Benchmarks, not tests: nothing here asserts a time; each figure is set beside a reference measured in the same
  * run. See docs/benchmarks.md.
  */
@@ -18,7 +18,7 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     String sizeName = "small";
-    Set<String> only = Set.of("apply", "latency", "copy", "resync", "views");
+    Set<String> only = Set.of("apply", "latency", "copy", "resync", "views", "sync");
     Path work = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -26,7 +26,7 @@ public final class BenchMain {
         case "--only" -> only = Set.of(args[++i].split(","));
         case "--work" -> work = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("usage: BenchMain [--size small|full]"
-            + " [--only apply,latency,copy,resync,views] [--work DIR]; unknown argument " + args[i]);
+            + " [--only apply,latency,copy,resync,views,sync] [--work DIR]; unknown argument " + args[i]);
       }
     }
     BenchSize size = BenchSize.of(sizeName);
@@ -51,6 +51,9 @@ public final class BenchMain {
       }
       if (only.contains("views")) {
         results.addAll(print(new ViewBench(up, size, work).run()));
+      }
+      if (only.contains("sync")) {
+        results.addAll(print(new SyncBench(up, size, work).run()));
       }
     }
     System.out.println("==== all results ====\n");

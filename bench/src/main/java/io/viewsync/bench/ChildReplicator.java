@@ -61,6 +61,51 @@ final class ChildReplicator implements AutoCloseable {
     await("OPENED", 30);
   }
 
+  /**
+   * Constructs a replicator whose listener is a {@link io.viewsync.server.sync.SyncHub} (client view records in
+   * {@code replicaDir}), as the service wires them; {@link #serve()} then puts it behind a WebSocket.
+   */
+  void openSync(String jdbcUrl, String user, Path replicaDir, String slot) throws IOException {
+    send("open " + jdbcUrl + " " + user + " " + replicaDir + " " + slot + " sync");
+    await("OPENED", 30);
+  }
+
+  /** Starts the HTTP server with the hub at {@code /sync/v1} on 127.0.0.1; returns its port. */
+  int serve() throws IOException {
+    send("serve");
+    return Integer.parseInt(awaitAnswer("SERVING ", 30).substring("SERVING ".length()));
+  }
+
+  /** Writes "nanoTime lsn" of every watermark announced to the hub so far into {@code file}; returns how many. */
+  int versions(Path file) throws IOException {
+    send("versions " + file);
+    return Integer.parseInt(awaitAnswer("VERSIONS ", 30).substring("VERSIONS ".length()));
+  }
+
+  /** Heap used after two {@code System.gc()} in the child, bytes. */
+  long heapAfterGc() throws IOException {
+    send("heap");
+    return Long.parseLong(awaitAnswer("HEAP ", 120).substring("HEAP ".length()));
+  }
+
+  /** The child's {@link System#nanoTime()}. */
+  long nanos() throws IOException {
+    send("nanos");
+    return Long.parseLong(awaitAnswer("NANOS ", 30).substring("NANOS ".length()));
+  }
+
+  /** CPU time (user + system) of the child so far, in nanoseconds ({@code /proc/PID/stat}, clock ticks). */
+  long cpuNanos() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command name: state is field 3, utime field 14, stime field 15 (1-based in proc(5)).
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks * (1_000_000_000L / CLOCK_TICKS);
+  }
+
+  /** USER_HZ; 100 on Linux (proc(5)). */
+  private static final long CLOCK_TICKS = 100;
+
   /** Sends {@code start} and returns at once; {@link #awaitStreaming} waits for the phase change. */
   void start() throws IOException {
     send("start");
