@@ -222,11 +222,13 @@ public final class GroupRows {
   }
 
   /**
-   * Keeps at most {@code max} tombstones, dropping the oldest; returns the refs dropped. The {@link #horizon()}
+   * Once there are more than {@code max} tombstones (by a quarter), drops the oldest down to {@code max}; returns
+   * the refs dropped. The {@link #horizon()}
    * becomes the newest version dropped.
    */
   public List<RowRef> pruneTombstones(int max) {
-    if (tombstones.size() <= max) {
+    // A quarter over the limit before pruning, so that the sort is paid once per max/4 deletes, not per commit.
+    if (tombstones.size() <= max + max / 4) {
       return List.of();
     }
     List<Map.Entry<RowRef, Long>> byAge = new ArrayList<>(tombstones.entrySet());

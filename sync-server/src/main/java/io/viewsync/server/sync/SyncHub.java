@@ -87,7 +87,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   private final ViewSyncer.Options options;
   private volatile Supplier<ReplicaStore> replica = () -> null;
   // The view-sync thread only:
-  private boolean replicaReady; // between the replicator's versionReady and its replicaReplacing
+  private volatile boolean replicaReady; // between the replicator's versionReady and its replicaReplacing
   private ViewSyncer syncer;
   private final Set<Connection> connected = new LinkedHashSet<>();
 
@@ -141,7 +141,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   /** The replica has a new version: advance the views soon (coalesced with an advance already queued). */
   @Override
   public void versionReady(Lsn version) {
-    thread.execute(() -> replicaReady = true);
+    replicaReady = true;
     advanceSoon();
   }
 
@@ -204,6 +204,11 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
 
   /** The client's socket takes more again (below its low write watermark): it catches up soon. */
   public void writable(Connection c) {
+    thread.execute(() -> {
+      if (syncer != null && c.session != null) {
+        syncer.writable(c.session);
+      }
+    });
     advanceSoon();
   }
 

@@ -80,7 +80,7 @@ public final class ViewSyncer implements AutoCloseable {
    */
   public record Options(int maxQueriesPerClient, int maxTombstonesPerGroup, long idleGroupMillis,
       long connectTimeoutMillis, long slowClientMillis) {
-    public static final Options DEFAULTS = new Options(100, 10_000, 5 * 60_000, 10_000, 30_000);
+    public static final Options DEFAULTS = new Options(100, 1_000, 5 * 60_000, 10_000, 30_000);
   }
 
   /** A connected client: where its messages go, and where its cookie stands. */
@@ -161,6 +161,10 @@ public final class ViewSyncer implements AutoCloseable {
   private final Options options;
   private final String serverVersion;
   private final Map<String, Group> groups = new LinkedHashMap<>();
+  // An advance visits only the groups it may change: those holding a query it updated, and the dirty ones (a
+  // client connected or is behind, a query was added or dropped or waits for its view, a schema was reviewed).
+  private final Map<QueryHash, Map<Group, Integer>> byHash = new HashMap<>();
+  private final Set<Group> dirty = new java.util.LinkedHashSet<>();
   private long schemaVersion = -1;
   private Map<String, TableSpec> tables = Map.of();
   private final Map<String, TableSpec> lastSpecs = new HashMap<>(); // also of tables gone: for their deletes
@@ -205,6 +209,7 @@ public final class ViewSyncer implements AutoCloseable {
       s.cookieText = connect.cookie();
     } // else: no cookie, or one that cannot be resumed: a reset poke
     g.sessions.add(s);
+    dirty.add(g);
     out.accept(ServerMessage.connected(connect.protocolVersion(), serverVersion, snapshot.schemaVersion(),
         g.view.report()));
     return s;
@@ -228,6 +233,7 @@ public final class ViewSyncer implements AutoCloseable {
     g.version = sg.version();
     g.rows.horizon(sg.horizon());
     g.restoring = sg.rows();
+    dirty.add(g);
     for (ClientViewRecords.StoredQuery q : sg.queries()) {
       Result<Query> query = QueryJson.parse(q.queryJson());
       if (query.isOk()) {
@@ -263,6 +269,7 @@ public final class ViewSyncer implements AutoCloseable {
 
   /** Adds (or replaces) a query of the group; false when it does not validate (then {@code s} got the error). */
   private boolean add(Group g, String clientID, ClientMessage.Subscribe m, Session s) throws SQLException {
+    dirty.add(g);
     String key = key(clientID, m.queryID());
     Sub sub = new Sub(clientID, m);
     Availability a = QueryAvailability.check(m.query(), g.view.report(), g.schema);
@@ -283,6 +290,7 @@ public final class ViewSyncer implements AutoCloseable {
     }
     drop(g, key);
     sub.hash = r.orElseThrow();
+    byHash.computeIfAbsent(sub.hash, h -> new HashMap<>()).merge(g, 1, Integer::sum);
     status(sub, ServerMessage.QueryStatus.loading(m.queryID()));
     g.subs.put(key, sub);
     load(g, key, sub);
@@ -317,10 +325,30 @@ public final class ViewSyncer implements AutoCloseable {
   private void drop(Group g, String key) {
     Sub old = g.subs.remove(key);
     if (old != null) {
+      dirty.add(g);
       g.rows.drop(key);
       if (old.hash != null) {
+        unindex(g, old.hash);
         views.unsubscribe(old.hash);
       }
+    }
+  }
+
+  private void unindex(Group g, QueryHash hash) {
+    Map<Group, Integer> holders = byHash.get(hash);
+    if (holders != null && holders.merge(g, -1, Integer::sum) == 0) {
+      holders.remove(g);
+      if (holders.isEmpty()) {
+        byHash.remove(hash);
+      }
+    }
+  }
+
+  /** The client's socket takes more again: it catches up at the next advance. */
+  public void writable(Session s) {
+    Group g = groups.get(s.clientGroupID());
+    if (g != null) {
+      dirty.add(g);
     }
   }
 
@@ -367,6 +395,7 @@ public final class ViewSyncer implements AutoCloseable {
    * checked again (now answerable, or no longer); connected clients get {@code schemaChanged}.
    */
   private void review(Group g, java.util.function.Predicate<String> changedOnServer) throws SQLException {
+    dirty.add(g);
     CompatibilityReport report = Compatibility.report(g.schema, tables);
     ClientView old = g.view;
     g.view = ClientView.of(g.schema, report);
@@ -398,9 +427,31 @@ public final class ViewSyncer implements AutoCloseable {
     observeSchema(snapshot.schemaVersion(), snapshot.tables());
     long b = adv.version().value();
     String cookie = new Cookie(snapshot.replicaId(), b).toString();
-    ClientViewRecords.Batch batch = records.batch();
     List<Runnable> sends = new ArrayList<>();
-    for (Group g : groups.values()) {
+    try {
+      pokeAll(adv, b, cookie, snapshot.replicaId(), sends);
+    } catch (SQLException | RuntimeException e) {
+      // The changes were stamped in memory but not sent: every client catches up from its cookie next time.
+      groups.values().forEach(g -> g.sessions.forEach(s -> s.behind = true));
+      dirty.addAll(groups.values());
+      throw e;
+    }
+    sends.forEach(Runnable::run);
+    return adv.pending();
+  }
+
+  private void pokeAll(Views.Advance adv, long b, String cookie, String replicaId, List<Runnable> sends)
+      throws SQLException {
+    ClientViewRecords.Batch batch = records.batch();
+    Set<Group> visit = new java.util.LinkedHashSet<>(dirty);
+    for (QueryHash h : adv.updates().keySet()) {
+      Map<Group, Integer> holders = byHash.get(h);
+      if (holders != null) {
+        visit.addAll(holders.keySet());
+      }
+    }
+    dirty.clear();
+    for (Group g : visit) {
       for (Map.Entry<String, Sub> e : g.subs.entrySet()) {
         follow(g, e.getKey(), e.getValue(), adv.updates().get(e.getValue().hash));
       }
@@ -419,7 +470,7 @@ public final class ViewSyncer implements AutoCloseable {
         g.version = b;
       }
       if (poke || !commit.records().isEmpty() || !pruned.isEmpty()) {
-        batch.group(g.id, snapshot.replicaId(), g.schemaJson, Math.max(g.version, 0), g.rows.horizon());
+        batch.group(g.id, replicaId, g.schemaJson, Math.max(g.version, 0), g.rows.horizon());
         for (GroupRows.Record r : commit.records()) {
           batch.row(g.id, r);
         }
@@ -431,8 +482,17 @@ public final class ViewSyncer implements AutoCloseable {
       g.subs.values().forEach(sub -> sub.changed = false);
     }
     batch.commit(); // the records first: no client ever holds a cookie the records do not know
-    sends.forEach(Runnable::run);
-    return adv.pending();
+    for (Group g : visit) {
+      if (waiting(g)) {
+        dirty.add(g); // visited again at the next advance
+      }
+    }
+  }
+
+  /** Whether a group needs the next advance too: restoring, a query waiting for its view, a client behind. */
+  private boolean waiting(Group g) {
+    return g.restoring != null || g.sessions.stream().anyMatch(s -> s.behind)
+        || g.subs.values().stream().anyMatch(sub -> !sub.settled(views));
   }
 
   /** Follows one query of a group through an advance: its rows, or its leaving (unavailable) or (re)joining. */
@@ -541,9 +601,11 @@ public final class ViewSyncer implements AutoCloseable {
       if (g.sessions.isEmpty() && now - g.idleSince > options.idleGroupMillis() * 1_000_000L) {
         for (Sub sub : g.subs.values()) {
           if (sub.hash != null) {
+            unindex(g, sub.hash);
             views.unsubscribe(sub.hash);
           }
         }
+        dirty.remove(g);
         it.remove();
         evicted++;
       }
