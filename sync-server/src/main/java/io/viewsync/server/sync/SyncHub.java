@@ -146,15 +146,19 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   }
 
   private void advanceSoon() {
-    if (advanceQueued.compareAndSet(false, true)) {
-      thread.execute(() -> {
-        advanceQueued.set(false);
-        run(() -> {
-          if (syncer() != null && syncer.advance()) {
-            advanceSoon(); // a view waits for an index the next snapshot sees
-          }
+    if (advanceQueued.compareAndSet(false, true) && !thread.isShutdown()) {
+      try {
+        thread.execute(() -> {
+          advanceQueued.set(false);
+          run(() -> {
+            if (syncer() != null && syncer.advance()) {
+              advanceSoon(); // a view waits for an index the next snapshot sees
+            }
+          });
         });
-      });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile: a replicator still streaming after the hub closed has no one to tell
+      }
     }
   }
 
