@@ -200,8 +200,8 @@ class SyncWebSocketIT {
   @Test
   void aSlowClientDoesNotDelayAFastOneAndIsClosedWith4002(TestDatabase db, @TempDir Path dir) throws Exception {
     db.execute("CREATE TABLE big (id int8 PRIMARY KEY, body text)", "CREATE TABLE small (id int8 PRIMARY KEY, body text)",
-        // ~8 KB of incompressible text per row (permessage-deflate would shrink a repeated one to nothing)
-        "INSERT INTO big SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 250) i)"
+        // ~16 KB of random hex per row (permessage-deflate would shrink a repeated text to nothing; hex to half)
+        "INSERT INTO big SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 500) i)"
             + " FROM generate_series(1, 500) g");
     ViewSyncer.Options options = new ViewSyncer.Options(100, 10_000, 60_000, 10_000, 2_000);
     try (Server server = new Server(db, dir, options)) {
@@ -219,8 +219,9 @@ class SyncWebSocketIT {
       fastWs.sendText("{\"type\": \"subscribe\", \"queryID\": \"all\", \"query\": {\"table\": \"small\"}}", true).get();
       fast.nextContaining("\"status\":\"complete\"");
 
-      for (int round = 0; round < 6 && server.hub.closes(SyncFrameHandler.CLOSE_TOO_SLOW) == 0; round++) {
-        db.execute("UPDATE big SET body = md5(body) || substr(body, 33)"); // 4 MB of pokes for the slow client
+      // Until the sockets' buffers (a few MB each way on Linux) and Netty's 1 MiB are full and the server gives up.
+      for (int round = 0; round < 12 && server.hub.closes(SyncFrameHandler.CLOSE_TOO_SLOW) == 0; round++) {
+        db.execute("UPDATE big SET body = md5(body) || substr(body, 33)"); // 8 MB of pokes for the slow client
         db.execute("INSERT INTO small VALUES (" + round + ", 'round " + round + "')");
         assertThat(fast.nextContaining("\"body\":\"round " + round + "\"")).as("the fast client's poke")
             .contains("pokePart");

@@ -25,6 +25,8 @@ public final class PokeClient {
   public int pokes;
   public int lastPokeRows; // row ops in the last poke applied
   public boolean lastReset;
+  public int totalRows; // row ops in every poke applied
+  public int resets; // reset pokes applied
 
   /** A copy of the rows, for a thread other than the one receiving (a socket's). */
   public synchronized Map<String, String> rowsNow() {
@@ -39,6 +41,11 @@ public final class PokeClient {
   /** Pokes applied so far, for another thread. */
   public synchronized int pokesNow() {
     return pokes;
+  }
+
+  /** Row ops of every poke so far and how many pokes were resets, for another thread. */
+  public synchronized String allPokes() {
+    return totalRows + " rows, " + resets + " resets";
   }
 
   /** The row ops of the last poke and whether it was a reset, for another thread. */
@@ -77,6 +84,8 @@ public final class PokeClient {
           .mapToInt(b -> ((ServerEvent.PokePart) b).rows().size()).sum();
       lastReset = buffered.stream().anyMatch(b -> b instanceof ServerEvent.PokeStart st && st.reset());
       pokes++;
+      totalRows += lastPokeRows;
+      resets += lastReset ? 1 : 0;
       buffered.clear();
       cookie = end.cookie();
     } else if (e instanceof ServerEvent.SchemaChanged) {
