@@ -397,4 +397,43 @@ class ViewSyncerIT {
       assertThat(older.errors).isEmpty();
     }
   }
+
+  /**
+   * A client group is one client-side store: when a client of it connects with another schema declaration (a new
+   * app version in one tab), the group takes the newest, its other clients get {@code schemaChanged}, and the rows
+   * are sent again in the new shape.
+   */
+  @Test
+  void aGroupTakesTheNewestSchemaDeclarationOfItsClients(TestDatabase db, @TempDir Path dir) throws Exception {
+    db.execute("CREATE TABLE people (id int8 PRIMARY KEY, name text, age int8)",
+        "INSERT INTO people SELECT g, 'p' || g, 20 + g FROM generate_series(1, 5) g");
+    ReplicaTesting.createMarker(db);
+    String v1 = """
+        {"tables": {"people": {"columns": {"id": {"type": "int8"}, "name": {"type": "text"}}, "primaryKey": ["id"]}}}""";
+    String v2 = """
+        {"tables": {"people": {"columns": {"id": {"type": "int8"}, "name": {"type": "text"}, "age": {"type": "int8"}},
+                               "primaryKey": ["id"]}}}""";
+    try (Replicator r = ReplicaTesting.startStreaming(ReplicaTesting.config(db, dir));
+         ViewSyncer syncer = new ViewSyncer(r.store(), dir, QueryLimits.DEFAULTS, ViewSyncer.Options.DEFAULTS,
+             "test")) {
+      PokeClient old = new PokeClient();
+      ViewSyncer.Session s1 = syncer.connect(connect("people", "old", v1), old::receive, () -> true);
+      subscribe(syncer, s1, "all", Map.of("all", "{\"table\": \"people\"}"));
+      advanceUntilPoked(syncer, old);
+      assertThat(old.rows.get("people {\"id\":1}")).isEqualTo("{\"id\":1,\"name\":\"p1\"}");
+
+      PokeClient newer = new PokeClient();
+      syncer.connect(connect("people", "new", v2), newer::receive, () -> true);
+      advanceUntilPoked(syncer, newer);
+      assertThat(newer.lastReset).isTrue();
+      assertThat(newer.rows.get("people {\"id\":1}")).isEqualTo("{\"id\":1,\"name\":\"p1\",\"age\":21}");
+      assertThat(newer.rows).hasSize(5);
+      assertThat(old.schemaChanges).as("the other client hears of it").hasSize(1);
+      assertThat(old.lastReset).isFalse();
+      assertThat(old.rows.get("people {\"id\":1}")).as("its rows sent again in the group's new shape")
+          .isEqualTo("{\"id\":1,\"name\":\"p1\",\"age\":21}");
+      assertThat(old.errors).isEmpty();
+      assertThat(newer.errors).isEmpty();
+    }
+  }
 }
