@@ -17,6 +17,15 @@ public final class ApplyStats {
   public final AtomicLong quarantines = new AtomicLong();
   volatile long lastBatchTransactions;
   volatile long lastBatchNanos;
+  volatile long durableCommitMicros = -1;
+
+  /**
+   * The upstream commit time (Unix microseconds, by the upstream's clock) of the newest transaction durable in the
+   * replica; -1 before the first.
+   */
+  public long durableCommitMicros() {
+    return durableCommitMicros;
+  }
 
   public long lastBatchTransactions() {
     return lastBatchTransactions;

@@ -48,6 +48,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaWriter.class);
   public static final String HEARTBEAT_PREFIX = "viewsync.heartbeat";
   static final String STATE_WATERMARK = "watermark";
+  private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
   static final String STATE_RESUME = "resume_lsn";
   /** Change-log op: the table's content was replaced (a resync or a key change); readers re-read it. */
   static final String OP_RESET = "reset";
@@ -83,6 +84,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private volatile Lsn durableWatermark;
   private volatile Lsn durableResume;
   private Lsn watermark;
+  private long commitMicros = -1; // upstream commit time of the watermark's transaction, Unix microseconds
   private Lsn resume;
   private Lsn version;
   private boolean inTransaction;
@@ -335,6 +337,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       requestResync(oid, "the table was rewritten by the transaction committed at " + c.commitLsn());
     }
     rewritten.clear();
+    commitMicros = c.commitTimeMicros() + POSTGRES_EPOCH_MICROS; // the protocol counts from 2000-01-01
     watermark = c.commitLsn();
     resume = Lsn.max(resume, c.endLsn());
     batchTransactions++;
@@ -852,6 +855,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     stats.batches.incrementAndGet();
     stats.lastBatchTransactions = batchTransactions;
     stats.lastBatchNanos = System.nanoTime() - t0;
+    stats.durableCommitMicros = commitMicros;
     onDurable.accept(watermark);
   }
 

@@ -37,6 +37,7 @@ public final class Replicator implements AutoCloseable {
   private final ApplyStats stats = new ApplyStats();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicLong lagBytes = new AtomicLong(-1);
+  private volatile UpstreamSession.SlotHealth slotHealth = UpstreamSession.SlotHealth.UNKNOWN;
   private final ReplicaListener listener;
   private volatile String phase = "starting";
   private volatile String lastError;
@@ -391,9 +392,11 @@ public final class Replicator implements AutoCloseable {
             long lag = session.currentWalLsn().value() - w.confirmableLsn().value();
             lagBytes.set(Math.max(0, lag));
           }
+          slotHealth = session.slotHealth(config.slot());
         }
       } catch (Exception e) {
         lagBytes.set(-1);
+        slotHealth = UpstreamSession.SlotHealth.UNKNOWN;
         reconnect = true;
         log.warn("upstream session check failed ({}); reconnecting it", e.toString());
         log.debug("upstream session check failed", e);
@@ -456,6 +459,33 @@ public final class Replicator implements AutoCloseable {
       }
     }
     return ResyncResult.UNKNOWN_TABLE;
+  }
+
+  /**
+   * Upstream WAL written but not yet durable in the replica, in bytes, as of the last session check (about once a
+   * heartbeat interval); -1 when unknown (not streaming, or the upstream session is down). Any thread.
+   */
+  public long lagBytes() {
+    return lagBytes.get();
+  }
+
+  /**
+   * How far behind the upstream the replica is in time, in seconds, as Postgres measures it for the slot's
+   * walsender ({@code pg_stat_replication.flush_lag}): 0 when caught up, -1 when unknown (not streaming). As of
+   * the last session check. Any thread.
+   */
+  public double lagSeconds() {
+    return slotHealth.lagSeconds();
+  }
+
+  /** The slot's {@code wal_status} as of the last session check; null when unknown. Any thread. */
+  public String slotWalStatus() {
+    return slotHealth.walStatus();
+  }
+
+  /** The WAL the slot holds back from removal, in bytes, as of the last session check; -1 when unknown. */
+  public long slotRetainedBytes() {
+    return slotHealth.retainedBytes();
   }
 
   /** A cheap snapshot for status endpoints. */

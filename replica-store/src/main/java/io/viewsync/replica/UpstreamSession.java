@@ -277,6 +277,44 @@ final class UpstreamSession implements AutoCloseable {
     return Lsn.parse(one("SELECT pg_current_wal_lsn()::text"));
   }
 
+  /**
+   * The slot's health as Postgres sees it: {@code wal_status} ({@code reserved}, {@code extended},
+   * {@code unreserved} or {@code lost}; null before Postgres 13 or when the slot is gone), the WAL it holds back
+   * from removal in bytes (-1 when unknown), and the walsender's {@code flush_lag} in seconds: how long ago the
+   * upstream wrote the newest WAL the replica has confirmed durable (0 when caught up, -1 when no walsender
+   * serves the slot).
+   */
+  record SlotHealth(String walStatus, long retainedBytes, double lagSeconds) {
+    static final SlotHealth UNKNOWN = new SlotHealth(null, -1, -1);
+  }
+
+  SlotHealth slotHealth(String slot) throws SQLException {
+    boolean hasWalStatus = conn.getMetaData().getDatabaseMajorVersion() >= 13;
+    // flush_lag is NULL once the walsender has been idle and caught up: no lag. Postgres computes it from the
+    // replicator's own status updates, which confirm only durable positions.
+    try (PreparedStatement ps = conn.prepareStatement("SELECT " + (hasWalStatus ? "s.wal_status" : "NULL::text")
+        + ", pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::int8, s.active_pid IS NOT NULL,"
+        + " (SELECT extract(epoch FROM r.flush_lag)::float8 FROM pg_stat_replication r WHERE r.pid = s.active_pid)"
+        + " FROM pg_replication_slots s WHERE s.slot_name = ?")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return SlotHealth.UNKNOWN;
+        }
+        long retained = rs.getLong(2);
+        if (rs.wasNull()) {
+          retained = -1;
+        }
+        boolean active = rs.getBoolean(3);
+        double lag = rs.getDouble(4);
+        if (rs.wasNull()) {
+          lag = active ? 0 : -1;
+        }
+        return new SlotHealth(rs.getString(1), retained, lag);
+      }
+    }
+  }
+
   private String one(String sql) throws SQLException {
     try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
