@@ -8,11 +8,17 @@ import io.viewsync.server.config.ServeConfig;
 import io.viewsync.server.config.UpstreamUrl;
 import io.viewsync.server.http.HttpServer;
 import io.viewsync.server.http.HttpServerInitializer;
+import io.viewsync.server.http.MetricsEndpoint;
+import io.viewsync.server.metrics.ServiceMetrics;
+import io.viewsync.server.sync.SyncHub;
+import io.viewsync.server.sync.SyncMetrics;
+import io.viewsync.server.sync.ViewSyncer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +57,16 @@ public final class Service implements ServiceLauncher {
         upstream = embedded.url();
       }
       log.info("upstream {}", upstream.redacted());
-      try (io.viewsync.server.sync.SyncHub hub = new io.viewsync.server.sync.SyncHub(ServerInfo.version(),
-          config.replicaDir(), io.viewsync.server.sync.ViewSyncer.Options.DEFAULTS);
+      AtomicReference<Replicator> started = new AtomicReference<>();
+      try (ServiceMetrics metrics = new ServiceMetrics();
+           SyncHub hub = new SyncHub(ServerInfo.version(), config.replicaDir(), ViewSyncer.Options.DEFAULTS,
+               new SyncMetrics(metrics.registry(), () -> {
+                 Replicator r = started.get();
+                 return r == null ? -1 : r.stats().durableCommitMicros();
+               }));
            Replicator replicator = new Replicator(replicatorConfig(config, upstream), hub)) {
+        started.set(replicator);
+        metrics.bind(replicator, config.readyLagBytes());
         hub.attach(replicator::store);
         try {
           replicator.start();
@@ -63,7 +76,8 @@ public final class Service implements ServiceLauncher {
         replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
             new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),
-                ReplicatorResyncer.of(replicator), config.adminToken(), hub))) {
+                ReplicatorResyncer.of(replicator), config.adminToken(), hub,
+                new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE)))) {
           http.start();
           log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
           int code = stop.get();

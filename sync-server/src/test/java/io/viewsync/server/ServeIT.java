@@ -372,4 +372,72 @@ class ServeIT {
       assertThat(again.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
     }
   }
+
+  /**
+   * {@code GET /metrics} scraped during a workload: Prometheus' own parser ({@code promtool check metrics}) accepts
+   * it, and the figures move with the workload — rows applied, transactions, pokes, the connected client, a
+   * protocol error, poke latency — while lag, slot health, tables by state and JVM metrics are there.
+   */
+  @Test
+  void metricsParseAsPrometheusTextAndMoveWithTheWorkload(TestDatabase db, @TempDir Path tmp) throws Exception {
+    // Its own table: the class shares one database, and another test makes "items".
+    db.execute("CREATE TABLE gauged (id int8 PRIMARY KEY, name text)",
+        "INSERT INTO gauged SELECT g, 'item ' || g FROM generate_series(1, 300) g");
+    int port = freePort();
+    Path dir = tmp.resolve("replica");
+    Process p = serve(dir, port, "--upstream", url(db), "--slot", "metrics_it");
+    try {
+      awaitReady(port, dir);
+      PokeClient c = new PokeClient();
+      java.net.http.WebSocket ws = syncSocket(port, c);
+      ws.sendText(ITEMS_CONNECT.formatted("null").replace("\"items\"", "\"gauged\""), true).get();
+      ws.sendText(ITEMS_SUBSCRIBE.replace("\"items\"", "\"gauged\""), true).get();
+      assertThat(ReplicaOracle.await(30_000, () -> c.rowsNow().size() == 300)).as("log:%n%s", log(dir)).isTrue();
+      HttpResponse<String> first = get(port, "/metrics");
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(first.headers().firstValue("content-type").orElse("")).startsWith("text/plain; version=0.0.4");
+      PromText.check(first.body());
+      Map<String, Double> before = PromText.parse(first.body());
+
+      db.execute(java.util.stream.IntStream.rangeClosed(1, 200)
+          .mapToObj(i -> "UPDATE gauged SET name = 'round " + i + "' WHERE id = " + i).toArray(String[]::new));
+      ws.sendText("{not json", true).get();
+      assertThat(ReplicaOracle.await(30_000, () -> c.rowsNow().get("gauged {\"id\":200}").contains("round 200")))
+          .as("log:%n%s", log(dir)).isTrue();
+      // Gauges of the sync side are published once a second.
+      assertThat(ReplicaOracle.await(10_000, () -> PromText.parse(get(port, "/metrics").body())
+          .getOrDefault("viewsync_sync_clients", 0.0) == 1.0)).isTrue();
+      String text = get(port, "/metrics").body();
+      Files.writeString(Path.of("target", "metrics-sample.prom"), text); // kept for a look: what Prometheus sees
+      PromText.check(text);
+      Map<String, Double> after = PromText.parse(text);
+
+      assertThat(after.get("viewsync_replication_rows_total{op=\"update\"}")
+          - before.getOrDefault("viewsync_replication_rows_total{op=\"update\"}", 0.0)).isEqualTo(200.0);
+      assertThat(after.get("viewsync_replication_transactions_total")
+          - before.get("viewsync_replication_transactions_total")).isGreaterThanOrEqualTo(200.0);
+      assertThat(after.get("viewsync_sync_pokes_total")).isGreaterThan(before.get("viewsync_sync_pokes_total"));
+      assertThat(after.get("viewsync_sync_poke_latency_seconds_count")).isGreaterThan(0.0);
+      assertThat(after.get("viewsync_sync_protocol_errors_total{kind=\"malformed\"}")).isEqualTo(1.0);
+      assertThat(after.get("viewsync_sync_queries")).isEqualTo(1.0);
+      assertThat(after.get("viewsync_sync_pipelines")).isEqualTo(1.0);
+      assertThat(after.get("viewsync_sync_clients_degraded")).isEqualTo(0.0);
+      assertThat(after.get("viewsync_ready")).isEqualTo(1.0);
+      assertThat(after.get("viewsync_replication_phase{phase=\"streaming\"}")).isEqualTo(1.0);
+      // Other tests of the class leave tables in the database: each is syncing or unsyncable.
+      assertThat(after.get("viewsync_tables{state=\"syncing\"}")).isGreaterThanOrEqualTo(1.0);
+      assertThat(after.get("viewsync_tables{state=\"quarantined\"}")).isZero();
+      assertThat(after.get("viewsync_schema_version")).isGreaterThanOrEqualTo(1.0);
+      assertThat(after.get("viewsync_replication_watermark")).isGreaterThan(before.get("viewsync_replication_watermark"));
+      assertThat(after.get("viewsync_replication_lag_bytes")).isGreaterThanOrEqualTo(0.0);
+      assertThat(after.get("viewsync_replication_lag_seconds")).isGreaterThanOrEqualTo(0.0);
+      assertThat(after.get("viewsync_slot_retained_bytes")).isGreaterThan(0.0);
+      assertThat(after.get("viewsync_slot_wal_status{status=\"reserved\"}")).isEqualTo(1.0);
+      assertThat(after.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"))
+          .contains("process_uptime_seconds");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+  }
 }

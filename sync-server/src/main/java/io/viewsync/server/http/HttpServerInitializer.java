@@ -40,15 +40,27 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
   /** @param hub serves protocol v1 at {@link #SYNC_PATH}; null for none (no WebSocket endpoint) */
   public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
       io.viewsync.server.sync.SyncHub hub) {
+    this(status, resyncer, adminToken, hub, null);
+  }
+
+  /** @param metrics answers {@code GET /metrics}; null for none */
+  public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
+      io.viewsync.server.sync.SyncHub hub, MetricsEndpoint metrics) {
     this.hub = hub;
     this.adminAuth = new AdminAuthHandler(adminToken);
-    this.router = HttpRouter.builder()
+    HttpRouter.Builder routes = HttpRouter.builder()
         .get("/healthz", new HealthzEndpoint())
         .get("/readyz", new ReadyzEndpoint(status))
         .get("/admin/status", new AdminStatusEndpoint(status))
-        .post(AdminResyncEndpoint.PATH, new AdminResyncEndpoint(resyncer))
-        .build();
+        .post(AdminResyncEndpoint.PATH, new AdminResyncEndpoint(resyncer));
+    if (metrics != null) {
+      routes.get(METRICS_PATH, metrics);
+    }
+    this.router = routes.build();
   }
+
+  /** Where Prometheus scrapes. */
+  public static final String METRICS_PATH = "/metrics";
 
   @Override
   protected void initChannel(Channel ch) {

@@ -38,10 +38,15 @@ public final class JsonResponses {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot serialize " + body.getClass().getName() + " to JSON", e);
     }
+    return body(status, HttpHeaderValues.APPLICATION_JSON, bytes);
+  }
+
+  /** A response of {@code bytes} as {@code contentType}, never cached (every answer is a live state). */
+  public static FullHttpResponse body(HttpResponseStatus status, CharSequence contentType, byte[] bytes) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(bytes));
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     return response;

@@ -89,13 +89,12 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (!(frame instanceof TextWebSocketFrame text)) {
-      ctx.writeAndFlush(new TextWebSocketFrame(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.MALFORMED,
-          "messages are JSON text frames"))));
+      error(ctx, ProtocolError.of(ProtocolError.Kind.MALFORMED, "messages are JSON text frames"));
       return;
     }
     MessageCodec.Parsed parsed = MessageCodec.parse(text.text());
     if (parsed instanceof ProtocolError e) {
-      ctx.writeAndFlush(new TextWebSocketFrame(ServerMessage.error(e)));
+      error(ctx, e);
       if (e.kind() == ProtocolError.Kind.UNSUPPORTED_PROTOCOL) {
         close(ctx.channel(), CLOSE_UNSUPPORTED_PROTOCOL,
             "protocol versions " + ProtocolVersions.MIN + " to " + ProtocolVersions.MAX);
@@ -103,6 +102,11 @@ public final class SyncFrameHandler extends SimpleChannelInboundHandler<WebSocke
       return;
     }
     hub.receive(connection, (ClientMessage) parsed);
+  }
+
+  private void error(ChannelHandlerContext ctx, ProtocolError e) {
+    hub.metrics().error(e.kind());
+    ctx.writeAndFlush(new TextWebSocketFrame(ServerMessage.error(e)));
   }
 
   @Override

@@ -91,11 +91,23 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   private ViewSyncer syncer;
   private final Set<Connection> connected = new LinkedHashSet<>();
 
+  private final SyncMetrics metrics;
+
   /** Keeps the client view records in {@code recordsDir}. */
   public SyncHub(String serverVersion, java.nio.file.Path recordsDir, ViewSyncer.Options options) {
+    this(serverVersion, recordsDir, options, SyncMetrics.unexported());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public SyncHub(String serverVersion, java.nio.file.Path recordsDir, ViewSyncer.Options options,
+      SyncMetrics metrics) {
     this.serverVersion = serverVersion;
     this.recordsDir = recordsDir;
     this.options = options;
+    this.metrics = metrics;
+    // Gauges read a snapshot the view-sync thread publishes, never the syncer itself.
+    thread.scheduleWithFixedDelay(() -> run(() -> metrics.publish(syncer == null ? SyncMetrics.Counts.NONE
+        : syncer.counts())), 1, 1, TimeUnit.SECONDS);
     long tick = Math.max(1_000, Math.min(10_000, options.idleGroupMillis() / 2));
     thread.scheduleWithFixedDelay(() -> run(() -> {
       if (syncer != null) {
@@ -115,6 +127,10 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     this.replica = replica;
   }
 
+  public SyncMetrics metrics() {
+    return metrics;
+  }
+
   public ViewSyncer.Options options() {
     return options;
   }
@@ -125,6 +141,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   /** Counts a connection the server closed with {@code code} (the transport calls it). */
   public void countClose(int code) {
     closes.computeIfAbsent(code, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    metrics.close(code);
   }
 
   /** How many connections the server closed with {@code code}. */
@@ -168,7 +185,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
       ReplicaStore store = replica.get();
       if (store != null) {
         try {
-          syncer = new ViewSyncer(store, recordsDir, QueryLimits.DEFAULTS, options, serverVersion);
+          syncer = new ViewSyncer(store, recordsDir, QueryLimits.DEFAULTS, options, serverVersion, metrics);
         } catch (SQLException e) {
           throw new IllegalStateException("cannot open the client view records in " + recordsDir, e);
         }
@@ -231,8 +248,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
       c.out.accept(ServerMessage.pong(ping.id()));
     } else if (m instanceof ClientMessage.Connect connect) {
       if (c.session != null) {
-        c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.ALREADY_CONNECTED,
-            "this connection is connected already")));
+        error(c, ProtocolError.of(ProtocolError.Kind.ALREADY_CONNECTED, "this connection is connected already"));
       } else if (syncer() == null) {
         c.closer.close(CLOSE_NOT_READY, "the replica is not ready yet; reconnect with backoff");
       } else {
@@ -244,8 +260,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
         advanceSoon(); // the first poke: the group's state
       }
     } else if (c.session == null) {
-      c.out.accept(ServerMessage.error(ProtocolError.of(ProtocolError.Kind.NOT_CONNECTED,
-          "send connect first")));
+      error(c, ProtocolError.of(ProtocolError.Kind.NOT_CONNECTED, "send connect first"));
     } else if (m instanceof ClientMessage.Subscribe s) {
       syncer.subscribe(c.session, s);
       advanceSoon();
@@ -255,6 +270,11 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     } else {
       throw new IllegalStateException("unknown message " + m);
     }
+  }
+
+  private void error(Connection c, ProtocolError e) {
+    metrics.error(e.kind());
+    c.out.accept(ServerMessage.error(e));
   }
 
   private interface Work {

@@ -120,6 +120,7 @@ public final class ViewSyncer implements AutoCloseable {
     boolean holding; // its rows are in the group's rows
     ServerMessage.QueryStatus status;
     boolean changed; // a status change not yet poked
+    final long createdNanos = System.nanoTime(); // for the hydration time
 
     Sub(String clientID, ClientMessage.Subscribe message) {
       this.clientID = clientID;
@@ -168,14 +169,30 @@ public final class ViewSyncer implements AutoCloseable {
   private long schemaVersion = -1;
   private Map<String, TableSpec> tables = Map.of();
   private final Map<String, TableSpec> lastSpecs = new HashMap<>(); // also of tables gone: for their deletes
+  private final SyncMetrics metrics;
+  private long lastVersion = -1; // of the last advance
+  private boolean poked; // during the current advance
 
   /** Keeps its client view records in {@code recordsDir} ({@link ClientViewRecords#FILE_NAME}). */
   public ViewSyncer(ReplicaStore store, Path recordsDir, QueryLimits limits, Options options, String serverVersion)
       throws SQLException {
+    this(store, recordsDir, limits, options, serverVersion, SyncMetrics.unexported());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public ViewSyncer(ReplicaStore store, Path recordsDir, QueryLimits limits, Options options, String serverVersion,
+      SyncMetrics metrics) throws SQLException {
     this.views = new Views(store, limits, Views.DEFAULT_MAX_INCREMENTAL_CHANGES);
     this.records = ClientViewRecords.open(recordsDir);
     this.options = options;
     this.serverVersion = serverVersion;
+    this.metrics = metrics;
+  }
+
+  /** Sends an error to a client, counted by kind. */
+  private void error(Consumer<String> out, ProtocolError e) {
+    metrics.error(e.kind());
+    out.accept(ServerMessage.error(e));
   }
 
   /**
@@ -185,7 +202,7 @@ public final class ViewSyncer implements AutoCloseable {
   public Session connect(ClientMessage.Connect connect, Consumer<String> out, BooleanSupplier writable)
       throws SQLException {
     if (!ProtocolVersions.supports(connect.protocolVersion())) {
-      out.accept(ServerMessage.error(ProtocolVersions.unsupported(Integer.toString(connect.protocolVersion()))));
+      error(out, ProtocolVersions.unsupported(Integer.toString(connect.protocolVersion())));
       return null;
     }
     var snapshot = views.snapshot();
@@ -258,8 +275,8 @@ public final class ViewSyncer implements AutoCloseable {
     }
     if (old == null && g.subs.keySet().stream().filter(k -> k.startsWith(s.clientID() + '\0')).count()
         >= options.maxQueriesPerClient()) {
-      s.out().accept(ServerMessage.error(new ProtocolError(ProtocolError.Kind.TOO_MANY_QUERIES,
-          "at most " + options.maxQueriesPerClient() + " queries per client", null, m.queryID())));
+      error(s.out(), new ProtocolError(ProtocolError.Kind.TOO_MANY_QUERIES,
+          "at most " + options.maxQueriesPerClient() + " queries per client", null, m.queryID()));
       return;
     }
     if (add(g, s.clientID(), m, s)) {
@@ -282,9 +299,9 @@ public final class ViewSyncer implements AutoCloseable {
     Result<QueryHash> r = views.subscribe(m.query());
     if (!r.isOk()) {
       if (s != null) {
-        s.out().accept(ServerMessage.error(new ProtocolError(ProtocolError.Kind.INVALID_QUERY,
+        error(s.out(), new ProtocolError(ProtocolError.Kind.INVALID_QUERY,
             "the query does not validate", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                .objectNode().set("errors", ServerMessage.errorsJson(r.errors())), m.queryID())));
+                .objectNode().set("errors", ServerMessage.errorsJson(r.errors())), m.queryID()));
       }
       return false;
     }
@@ -302,8 +319,8 @@ public final class ViewSyncer implements AutoCloseable {
     Group g = groups.get(s.clientGroupID());
     String key = key(s.clientID(), m.queryID());
     if (!g.subs.containsKey(key)) {
-      s.out().accept(ServerMessage.error(new ProtocolError(ProtocolError.Kind.UNKNOWN_QUERY,
-          "no query " + m.queryID(), null, m.queryID())));
+      error(s.out(), new ProtocolError(ProtocolError.Kind.UNKNOWN_QUERY,
+          "no query " + m.queryID(), null, m.queryID()));
       return;
     }
     drop(g, key);
@@ -356,6 +373,7 @@ public final class ViewSyncer implements AutoCloseable {
     if (!sub.holding && sub.hash != null && views.pipeline(sub.hash) != null) {
       g.rows.load(key, views.rows(sub.hash));
       sub.holding = true;
+      metrics.hydrated(System.nanoTime() - sub.createdNanos);
       status(sub, ServerMessage.QueryStatus.complete(sub.message.queryID()));
     }
   }
@@ -422,6 +440,9 @@ public final class ViewSyncer implements AutoCloseable {
    * another advance is due at once, even if the replica does not move (a view waits for its new index).
    */
   public boolean advance() throws SQLException {
+    long t0 = System.nanoTime();
+    long commitMicros = metrics.upstreamCommitMicros(); // the advance covers at least this commit
+    poked = false;
     Views.Advance adv = views.advance();
     var snapshot = views.snapshot();
     observeSchema(snapshot.schemaVersion(), snapshot.tables());
@@ -437,6 +458,8 @@ public final class ViewSyncer implements AutoCloseable {
       throw e;
     }
     sends.forEach(Runnable::run);
+    metrics.advanced(System.nanoTime() - t0, b > lastVersion && lastVersion >= 0, poked, commitMicros);
+    lastVersion = b;
     return adv.pending();
   }
 
@@ -572,6 +595,8 @@ public final class ViewSyncer implements AutoCloseable {
       s.cookie = b;
       s.cookieText = cookie;
       s.behind = false;
+      metrics.poke(rows.size());
+      poked = true;
       sends.add(() -> messages.forEach(s.out()));
     }
   }
@@ -626,6 +651,21 @@ public final class ViewSyncer implements AutoCloseable {
   /** How many client groups are in memory. */
   public int groups() {
     return groups.size();
+  }
+
+  /** What it holds, for metrics: one pass over the groups. */
+  public SyncMetrics.Counts counts() {
+    int clients = 0;
+    int degraded = 0;
+    int queries = 0;
+    for (Group g : groups.values()) {
+      clients += g.sessions.size();
+      if (g.view.report().status() != CompatibilityReport.Status.FULL) {
+        degraded += g.sessions.size();
+      }
+      queries += g.subs.size();
+    }
+    return new SyncMetrics.Counts(clients, degraded, groups.size(), queries, views.pipelines());
   }
 
   @Override
