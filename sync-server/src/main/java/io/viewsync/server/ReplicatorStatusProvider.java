@@ -1,8 +1,11 @@
 package io.viewsync.server;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.viewsync.replica.Replicator;
 import io.viewsync.replica.ReplicatorStatus;
 import io.viewsync.server.http.StatusProvider;
+import io.viewsync.server.sync.SyncMetrics;
+import java.util.function.Supplier;
 
 /**
  * Readiness and {@code /admin/status} from the replicator's status snapshot (volatile reads, no blocking), so
@@ -11,10 +14,25 @@ import io.viewsync.server.http.StatusProvider;
 final class ReplicatorStatusProvider implements StatusProvider {
   private final Replicator replicator;
   private final long readyLagBytes;
+  private final Supplier<SyncMetrics.Counts> sync;
+
+  /**
+   * {@code /admin/status}: the replicator's status with, beside it, the lag in seconds, the slot's health and what
+   * the sync side holds.
+   *
+   * @param sync the sync side's counts as last published (a volatile read), or null for none
+   */
+  record ServiceStatus(@JsonUnwrapped ReplicatorStatus replication, double lagSeconds, String slotWalStatus,
+      long slotRetainedBytes, SyncMetrics.Counts sync) {}
 
   ReplicatorStatusProvider(Replicator replicator, long readyLagBytes) {
+    this(replicator, readyLagBytes, null);
+  }
+
+  ReplicatorStatusProvider(Replicator replicator, long readyLagBytes, Supplier<SyncMetrics.Counts> sync) {
     this.replicator = replicator;
     this.readyLagBytes = readyLagBytes;
+    this.sync = sync;
   }
 
   @Override
@@ -34,6 +52,7 @@ final class ReplicatorStatusProvider implements StatusProvider {
 
   @Override
   public Object status() {
-    return replicator.status();
+    return new ServiceStatus(replicator.status(), replicator.lagSeconds(), replicator.slotWalStatus(),
+        replicator.slotRetainedBytes(), sync == null ? null : sync.get());
   }
 }

@@ -13,8 +13,6 @@ import io.viewsync.server.metrics.ServiceMetrics;
 import io.viewsync.server.sync.SyncHub;
 import io.viewsync.server.sync.SyncMetrics;
 import io.viewsync.server.sync.ViewSyncer;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +32,7 @@ public final class Service implements ServiceLauncher {
 
   @Override
   public int run(ServeConfig config) throws Exception {
-    warnIfAdminIsOpenToTheNetwork(config);
+    logAdminState(config);
     config.createReplicaDir();
     CompletableFuture<Integer> stop = new CompletableFuture<>();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -75,7 +73,8 @@ public final class Service implements ServiceLauncher {
         }
         replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
-            new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes()),
+            new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes(),
+                hub.metrics()::counts),
                 ReplicatorResyncer.of(replicator), config.adminToken(), hub,
                 new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE)))) {
           http.start();
@@ -112,18 +111,10 @@ public final class Service implements ServiceLauncher {
         ReplicatorConfig.DEFAULT_MAX_BATCH_MILLIS);
   }
 
-  private static void warnIfAdminIsOpenToTheNetwork(ServeConfig config) {
-    if (config.adminToken().isPresent()) {
-      return;
-    }
-    boolean loopback;
-    try {
-      loopback = InetAddress.getByName(config.bind()).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return; // binding will fail with a clearer message
-    }
-    if (!loopback) {
-      log.warn("/admin/* is open to anyone who can reach {}: set VIEWSYNC_ADMIN_TOKEN", config.bind());
+  private static void logAdminState(ServeConfig config) {
+    if (config.adminToken().isEmpty()) {
+      log.info("admin endpoints (/admin/*: status, resync) are disabled: set VIEWSYNC_ADMIN_TOKEN to enable them");
     }
   }
+
 }

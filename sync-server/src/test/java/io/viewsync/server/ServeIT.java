@@ -36,6 +36,9 @@ class ServeIT {
         "-Xmx256m", "-jar", System.getProperty("viewsync.jar"), "serve", "--replica-dir", dir.toString(),
         "--port", String.valueOf(port)));
     cmd.addAll(List.of(extra));
+    if (!cmd.contains("--admin-token")) {
+      cmd.addAll(List.of("--admin-token", ADMIN_TOKEN)); // admin endpoints are disabled without one
+    }
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile())
         .start();
   }
@@ -50,8 +53,11 @@ class ServeIT {
     }
   }
 
+  /** The admin token of the services these tests start, unless a test gives its own. */
+  private static final String ADMIN_TOKEN = "serve-it-token";
+
   private static HttpResponse<String> get(int port, String path) {
-    return get(port, path, null);
+    return get(port, path, ADMIN_TOKEN);
   }
 
   private static HttpResponse<String> get(int port, String path, String adminToken) {
@@ -140,6 +146,21 @@ class ServeIT {
       assertThat(status.has("schemaFingerprint")).as("present, null until known").isTrue();
       assertThat(status.has("ddlMode")).as("present, null until known").isTrue();
       assertThat(status.get("tables").toString()).contains("\"state\":\"syncing\"");
+      assertThat(status.get("slotWalStatus").asText()).isEqualTo("reserved");
+      assertThat(status.get("lagSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+      assertThat(status.get("sync").get("clients").asInt()).isZero();
+
+      Map<String, String> env = Map.of("VIEWSYNC_PORT", String.valueOf(port), "VIEWSYNC_ADMIN_TOKEN", ADMIN_TOKEN);
+      CliRun table = cli(env, "status");
+      assertThat(table.exit()).as(table.out()).isZero();
+      assertThat(table.out()).contains("phase        streaming").containsPattern("issue +syncing +501")
+          .containsPattern("TABLE +STATE +ROWS");
+      CliRun json = cli(env, "status", "--json");
+      assertThat(json.exit()).as(json.out()).isZero();
+      assertThat(JSON.readTree(json.out()).get("phase").asText()).isEqualTo("streaming");
+      CliRun refused = cli(Map.of("VIEWSYNC_PORT", String.valueOf(port)), "status");
+      assertThat(refused.exit()).isEqualTo(1);
+      assertThat(refused.out()).contains("401").contains("VIEWSYNC_ADMIN_TOKEN");
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();

@@ -39,9 +39,10 @@ final class AdminClient {
 
   /**
    * An answer of the service. {@code result} and {@code message} are the fields of viewsync's JSON answers, null
-   * when the body has none (e.g. it is not viewsync answering).
+   * when the body has none; {@code body} is the whole JSON answer, null when it is not JSON (e.g. it is not viewsync
+   * answering).
    */
-  record Reply(URI uri, int status, String result, String message) {}
+  record Reply(URI uri, int status, String result, String message, JsonNode body) {}
 
   /** The service could not be reached or did not answer; the message is a sentence naming the URL. */
   static final class UnreachableException extends Exception {
@@ -57,11 +58,21 @@ final class AdminClient {
 
   /** POSTs an empty body to {@code path} (already percent-encoded, starting with {@code /}). */
   Reply post(String path) throws UnreachableException, InterruptedException {
+    return send(path, b -> b.POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** GETs {@code path} (already percent-encoded, starting with {@code /}). */
+  Reply get(String path) throws UnreachableException, InterruptedException {
+    return send(path, b -> b.GET());
+  }
+
+  private Reply send(String path, java.util.function.Consumer<HttpRequest.Builder> method)
+      throws UnreachableException, InterruptedException {
     URI uri = config.resolve(path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.noBody());
+        .header("Accept", "application/json");
+    method.accept(request);
     config.adminToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
     HttpResponse<String> response;
     try {
@@ -72,8 +83,9 @@ final class AdminClient {
     }
     String result = null;
     String message = null;
+    JsonNode body = null;
     try {
-      JsonNode body = JSON.readTree(response.body());
+      body = JSON.readTree(response.body());
       if (body != null && body.isObject()) {
         result = body.path("result").isTextual() ? body.get("result").asText() : null;
         message = body.path("message").isTextual() ? body.get("message").asText() : null;
@@ -81,10 +93,8 @@ final class AdminClient {
     } catch (IOException notJson) {
       // Not viewsync answering (a proxy's error page, another service): the status code alone tells.
     }
-    return new Reply(uri, response.statusCode(), result, message);
+    return new Reply(uri, response.statusCode(), result, message, body);
   }
-
-
 
   private static String describe(IOException e) {
     if (e instanceof HttpConnectTimeoutException) {

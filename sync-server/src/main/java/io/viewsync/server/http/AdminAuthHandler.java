@@ -19,9 +19,9 @@ import java.util.Optional;
  * token gets {@code 401} and never reaches the router, so unknown admin paths are not revealed either. Other
  * paths pass through untouched.
  *
- * <p><b>Decision — no token configured means admin endpoints are open.</b> This is the one place that decides it.
- * {@code serve} binds 127.0.0.1 by default, so out of the box only local processes reach {@code /admin/*}; an
- * operator who binds a public address is warned at start-up to set {@code VIEWSYNC_ADMIN_TOKEN}.
+ * <p><b>Decision — no token configured means admin endpoints are disabled</b> ({@code 403 forbidden} with a
+ * sentence that says how to enable them), not open: rebuilds and resyncs are operations nobody should reach by
+ * accident, and a service bound to a public address must not expose them. This is the one place that decides it.
  *
  * <p>Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same time whatever
  * the input, so neither the content nor the length of the token leaks through timing.
@@ -33,7 +33,7 @@ public final class AdminAuthHandler extends ChannelInboundHandlerAdapter {
 
   private static final String BEARER = "bearer ";
 
-  /** Digest of the expected token, or null when admin endpoints are open (see the class comment). */
+  /** Digest of the expected token, or null when admin endpoints are disabled (see the class comment). */
   private final byte[] expectedDigest;
 
   public AdminAuthHandler(Optional<String> adminToken) {
@@ -47,12 +47,18 @@ public final class AdminAuthHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (expectedDigest != null && msg instanceof FullHttpRequest request && isAdminPath(request)
-        && !authorized(request)) {
+    if (msg instanceof FullHttpRequest request && isAdminPath(request)
+        && (expectedDigest == null || !authorized(request))) {
       try {
-        FullHttpResponse response = JsonResponses.error(ErrorKind.UNAUTHORIZED,
-            "admin endpoints need the header Authorization: Bearer <admin token>");
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"viewsync\"");
+        FullHttpResponse response;
+        if (expectedDigest == null) {
+          response = JsonResponses.error(ErrorKind.FORBIDDEN, "admin endpoints are disabled: start viewsync with "
+              + "--admin-token or VIEWSYNC_ADMIN_TOKEN to enable them");
+        } else {
+          response = JsonResponses.error(ErrorKind.UNAUTHORIZED,
+              "admin endpoints need the header Authorization: Bearer <admin token>");
+          response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"viewsync\"");
+        }
         JsonResponses.send(ctx, request, response);
       } finally {
         ReferenceCountUtil.release(request);

@@ -11,6 +11,8 @@ import java.util.Locale;
 public enum ErrorKind {
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST),
   UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED),
+  /** Refused whoever asks: admin endpoints while no admin token is configured. */
+  FORBIDDEN(HttpResponseStatus.FORBIDDEN),
   NOT_FOUND(HttpResponseStatus.NOT_FOUND),
   METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
   INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR),

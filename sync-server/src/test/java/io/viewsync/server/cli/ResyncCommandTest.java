@@ -73,9 +73,9 @@ class ResyncCommandTest {
   @Test
   void anAcceptedResyncPrintsOneLineAndExitsZero() throws Exception {
     answers.put("app.orders", Answer.of(ResyncResult.ACCEPTED));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    int code = run(Map.of(), "resync", "--url", url, "app.orders");
+    int code = run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, "app.orders");
 
     assertThat(code).isZero();
     assertThat(out.toString()).startsWith("resync of app.orders accepted").hasLineCount(1);
@@ -86,9 +86,9 @@ class ResyncCommandTest {
   @Test
   void aResyncAlreadyRunningAlsoExitsZero() throws Exception {
     answers.put("issues", Answer.of(ResyncResult.ALREADY_RUNNING));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    int code = run(Map.of(), "resync", "--url", url + "/", "issues");
+    int code = run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url + "/", "issues");
 
     assertThat(code).isZero();
     assertThat(out.toString()).isEqualTo("a resync of issues is already running; nothing new started\n");
@@ -98,17 +98,17 @@ class ResyncCommandTest {
   void aNameWithOddCharactersReachesTheServiceUnchanged() throws Exception {
     String odd = "crm.\"Odd/Name\" é+%";
     answers.put(odd, Answer.of(ResyncResult.ACCEPTED));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    assertThat(run(Map.of(), "resync", "--url", url, odd)).isZero();
+    assertThat(run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, odd)).isZero();
     assertThat(requested).containsExactly(odd);
   }
 
   @Test
   void anUnknownTableIsRefusedWithTheServicesMessage() throws Exception {
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    int code = run(Map.of(), "resync", "--url", url, "nope");
+    int code = run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, "nope");
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).startsWith("viewsync: resync of nope refused: the replica has no table nope")
@@ -119,18 +119,18 @@ class ResyncCommandTest {
   @Test
   void anUnsyncableTableIsRefusedWithTheReason() throws Exception {
     answers.put("keyless", new Answer(ResyncResult.UNSYNCABLE, "no row key: add a primary key"));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    assertThat(run(Map.of(), "resync", "--url", url, "keyless")).isEqualTo(1);
+    assertThat(run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, "keyless")).isEqualTo(1);
     assertThat(err.toString()).contains("refused: ").contains("no row key: add a primary key");
   }
 
   @Test
   void aServiceThatIsNotStreamingRefusesForNow() throws Exception {
     answers.put("issues", new Answer(ResyncResult.NOT_STREAMING, "replication is copying"));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    assertThat(run(Map.of(), "resync", "--url", url, "issues")).isEqualTo(1);
+    assertThat(run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, "issues")).isEqualTo(1);
     assertThat(err.toString()).contains("try again later").contains("replication is copying");
   }
 
@@ -161,9 +161,9 @@ class ResyncCommandTest {
   @Test
   void withoutUrlThePortComesFromViewsyncPort() throws Exception {
     answers.put("issues", Answer.of(ResyncResult.ACCEPTED));
-    start(Optional.empty());
+    start(Optional.of(TOKEN));
 
-    int code = run(Map.of("VIEWSYNC_PORT", String.valueOf(server.port())), "resync", "issues");
+    int code = run(Map.of("VIEWSYNC_PORT", String.valueOf(server.port()), "VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "issues");
 
     assertThat(code).isZero();
     assertThat(requested).containsExactly("issues");
@@ -172,9 +172,9 @@ class ResyncCommandTest {
   @Test
   void viewsyncUrlInTheEnvironmentIsTheUrl() throws Exception {
     answers.put("issues", Answer.of(ResyncResult.ACCEPTED));
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    assertThat(run(Map.of("VIEWSYNC_URL", url, "VIEWSYNC_PORT", "1"), "resync", "issues")).isZero();
+    assertThat(run(Map.of("VIEWSYNC_URL", url, "VIEWSYNC_PORT", "1", "VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "issues")).isZero();
   }
 
   @Test
@@ -196,10 +196,10 @@ class ResyncCommandTest {
   void aServerErrorIsRefusedWithTheStatus() throws Exception {
     server = new HttpServer("127.0.0.1", 0, new HttpServerInitializer(STATUS, table -> {
       throw new UnsupportedOperationException("not yet");
-    }, Optional.empty()));
+    }, Optional.of(TOKEN)));
     server.start();
 
-    int code = run(Map.of(), "resync", "--url", "http://127.0.0.1:" + server.port(), "issues");
+    int code = run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", "http://127.0.0.1:" + server.port(), "issues");
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("HTTP 500").contains("internal error");
@@ -207,9 +207,9 @@ class ResyncCommandTest {
 
   @Test
   void aUrlWithoutTheEndpointIsExplained() throws Exception {
-    String url = start(Optional.empty());
+    String url = start(Optional.of(TOKEN));
 
-    assertThat(run(Map.of(), "resync", "--url", url + "/prefix", "issues")).isEqualTo(1);
+    assertThat(run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url + "/prefix", "issues")).isEqualTo(1);
     assertThat(err.toString()).contains("no resync endpoint at " + url + "/prefix");
   }
 
@@ -233,5 +233,14 @@ class ResyncCommandTest {
 
     assertThat(out.toString()).contains("--url=URL").contains("Env VIEWSYNC_URL").contains("--admin-token=TOKEN")
         .contains("Exit codes:").contains("3   the service cannot be reached").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aServiceWithoutAnAdminTokenRefusesAndSaysHowToEnableIt() throws Exception {
+    String url = start(Optional.empty());
+
+    assertThat(run(Map.of("VIEWSYNC_ADMIN_TOKEN", TOKEN), "resync", "--url", url, "issues")).isEqualTo(1);
+    assertThat(err.toString()).contains("admin endpoints are disabled").contains("VIEWSYNC_ADMIN_TOKEN");
+    assertThat(requested).isEmpty();
   }
 }

@@ -65,9 +65,19 @@ class AdminAuthHandlerTest {
   }
 
   @Test
-  void withoutAConfiguredTokenAdminIsOpen() {
-    try (EmbeddedHttp open = new EmbeddedHttp(new EmbeddedHttp.FakeStatus(), Optional.empty())) {
-      assertThat(open.get("/admin/status").status()).isEqualTo(200);
+  void withoutAConfiguredTokenAdminIsDisabledAndSaysHowToEnableIt() {
+    try (EmbeddedHttp disabled = new EmbeddedHttp(new EmbeddedHttp.FakeStatus(), Optional.empty())) {
+      for (String path : new String[] {"/admin/status", "/admin", "/admin/tables/x/resync", "/%61dmin/status"}) {
+        EmbeddedHttp.Response r = disabled.get(path);
+        assertThat(r.status()).as(path).isEqualTo(403);
+        assertThat(r.json().get("error").asText()).isEqualTo("forbidden");
+        assertThat(r.json().get("message").asText()).contains("VIEWSYNC_ADMIN_TOKEN");
+      }
+      FullHttpRequest withSomeToken = EmbeddedHttp.request(HttpMethod.GET, "/admin/status");
+      withSomeToken.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer anything");
+      assertThat(disabled.send(withSomeToken).status()).as("no token opens it").isEqualTo(403);
+      assertThat(disabled.get("/healthz").status()).isEqualTo(200);
+      assertThat(disabled.channel.isOpen()).isTrue();
     }
     assertThat(new AdminAuthHandler(Optional.empty()).enforcing()).isFalse();
     assertThat(new AdminAuthHandler(Optional.of("t")).enforcing()).isTrue();

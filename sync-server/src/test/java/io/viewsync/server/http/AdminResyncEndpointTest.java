@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class AdminResyncEndpointTest {
 
   private final EmbeddedHttp.FakeResyncer resyncer = new EmbeddedHttp.FakeResyncer();
-  private final EmbeddedHttp http = new EmbeddedHttp(new EmbeddedHttp.FakeStatus(), resyncer, Optional.empty());
+  private final EmbeddedHttp http = EmbeddedHttp.admin(new EmbeddedHttp.FakeStatus(), resyncer);
 
   @AfterEach
   void closeChannel() {
@@ -121,7 +121,7 @@ class AdminResyncEndpointTest {
     TableResyncer broken = table -> {
       throw new UnsupportedOperationException("not yet");
     };
-    try (EmbeddedHttp h = new EmbeddedHttp(new EmbeddedHttp.FakeStatus(), broken, Optional.empty())) {
+    try (EmbeddedHttp h = EmbeddedHttp.admin(new EmbeddedHttp.FakeStatus(), broken)) {
       EmbeddedHttp.Response r = h.send(EmbeddedHttp.request(HttpMethod.POST, "/admin/tables/issues/resync"));
 
       assertThat(r.status()).isEqualTo(500);

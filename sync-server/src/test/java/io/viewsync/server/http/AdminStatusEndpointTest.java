@@ -19,7 +19,7 @@ class AdminStatusEndpointTest {
     EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
     status.status = new Status("16/B374D848", 1024, 7,
         List.of(new Table("issues", "syncing", null, 1200), new Table("crm.accounts", "quarantined", "bad row", 3)));
-    try (EmbeddedHttp http = new EmbeddedHttp(status, Optional.empty())) {
+    try (EmbeddedHttp http = EmbeddedHttp.admin(status)) {
       EmbeddedHttp.Response r = http.get("/admin/status");
 
       assertThat(r.status()).isEqualTo(200);
@@ -42,7 +42,7 @@ class AdminStatusEndpointTest {
         throw new IllegalStateException("boom");
       }
     };
-    try (EmbeddedHttp http = new EmbeddedHttp(broken, Optional.empty())) {
+    try (EmbeddedHttp http = EmbeddedHttp.admin(broken)) {
       EmbeddedHttp.Response r = http.get("/admin/status");
 
       assertThat(r.status()).isEqualTo(500);
@@ -57,7 +57,7 @@ class AdminStatusEndpointTest {
     EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
     status.status = new ReplicatorStatus("streaming", "0/1A2B3C", "0/1A2B00", 0, 4, "9f2c1e", "track", "viewsync",
         "viewsync", null, List.of(new ReplicatorStatus.Table("issues", "resyncing", null, 10, 500)));
-    try (EmbeddedHttp http = new EmbeddedHttp(status, Optional.empty())) {
+    try (EmbeddedHttp http = EmbeddedHttp.admin(status)) {
       JsonNode json = http.get("/admin/status").json();
 
       assertThat(json.get("schemaVersion").asLong()).isEqualTo(4);
@@ -73,7 +73,7 @@ class AdminStatusEndpointTest {
     EmbeddedHttp.FakeStatus status = new EmbeddedHttp.FakeStatus();
     status.status = new ReplicatorStatus("starting", null, null, -1, 0, null, null, "viewsync", "viewsync", null,
         List.of());
-    try (EmbeddedHttp http = new EmbeddedHttp(status, Optional.empty())) {
+    try (EmbeddedHttp http = EmbeddedHttp.admin(status)) {
       JsonNode json = http.get("/admin/status").json();
 
       for (String field : List.of("watermark", "schemaFingerprint", "ddlMode", "lastError")) {

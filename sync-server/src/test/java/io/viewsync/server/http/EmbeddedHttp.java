@@ -30,20 +30,42 @@ final class EmbeddedHttp implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   final EmbeddedChannel channel;
+  private final String bearer; // sent with every request that has no Authorization header; null for none
 
   EmbeddedHttp(StatusProvider status, Optional<String> adminToken) {
     this(status, new FakeResyncer(), adminToken);
   }
 
   EmbeddedHttp(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken) {
+    this(status, resyncer, adminToken, null);
+  }
+
+  private EmbeddedHttp(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken, String bearer) {
     channel = new EmbeddedChannel(new HttpServerInitializer(status, resyncer, adminToken));
     channel.pipeline().remove(HttpServerCodec.class);
     channel.pipeline().remove(HttpObjectAggregator.class);
+    this.bearer = bearer;
+  }
+
+  /** The admin token of {@link #admin}. */
+  static final String ADMIN_TOKEN = "test-admin-token";
+
+  /**
+   * A pipeline whose admin endpoints are enabled (with {@link #ADMIN_TOKEN}), and whose requests carry that token
+   * unless they set an Authorization header of their own: for tests of what the endpoints answer.
+   */
+  static EmbeddedHttp admin(StatusProvider status, TableResyncer resyncer) {
+    return new EmbeddedHttp(status, resyncer, Optional.of(ADMIN_TOKEN), ADMIN_TOKEN);
+  }
+
+  static EmbeddedHttp admin(StatusProvider status) {
+    return admin(status, new FakeResyncer());
   }
 
   /** A channel with {@code router} alone: for routing tests with their own routes. */
   EmbeddedHttp(HttpRouter router) {
     channel = new EmbeddedChannel(router);
+    bearer = null;
   }
 
   static FullHttpRequest request(HttpMethod method, String uri) {
@@ -57,6 +79,9 @@ final class EmbeddedHttp implements AutoCloseable {
   }
 
   Response send(FullHttpRequest request) {
+    if (bearer != null && !request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+      request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer);
+    }
     channel.writeInbound(request);
     FullHttpResponse response = channel.readOutbound();
     if (response == null) {
