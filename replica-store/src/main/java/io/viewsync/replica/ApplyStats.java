@@ -15,6 +15,9 @@ public final class ApplyStats {
   public final AtomicLong batches = new AtomicLong();
   public final AtomicLong skippedTransactions = new AtomicLong();
   public final AtomicLong quarantines = new AtomicLong();
+  /** Per-table resyncs begun (their stream changes buffered from then on), and swapped in. */
+  public final AtomicLong resyncsStarted = new AtomicLong();
+  public final AtomicLong resyncsSwapped = new AtomicLong();
   volatile long lastBatchTransactions;
   volatile long lastBatchNanos;
   volatile long durableCommitMicros = -1;

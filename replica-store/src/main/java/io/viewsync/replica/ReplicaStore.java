@@ -34,6 +34,8 @@ public final class ReplicaStore implements AutoCloseable {
    * from another (a replica rebuilt from scratch) gets a reset poke.
    */
   public static final String STATE_REPLICA_ID = "replica_id";
+  /** The replica's schema version (see {@code SchemaVersions}). */
+  public static final String STATE_SCHEMA_VERSION = SchemaVersions.STATE_VERSION;
 
   private final Path file;
   private final Connection writer;
@@ -312,6 +314,45 @@ public final class ReplicaStore implements AutoCloseable {
   }
 
   /** Deletes the replica files (the database and its WAL and shared-memory files). Call after close(). */
+  /**
+   * What a replica file in {@code dir} records, read without a writer: its replica id, slot, schema version and
+   * fingerprint, and whether its initial copy completed. Empty when there is no readable replica there.
+   */
+  public static Optional<Recorded> recorded(Path dir) {
+    Path file = dir.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + file + "?mode=ro");
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT key, value FROM _viewsync_state")) {
+      Map<String, String> state = new java.util.HashMap<>();
+      while (rs.next()) {
+        state.put(rs.getString(1), rs.getString(2));
+      }
+      return Optional.of(new Recorded(state.get(STATE_REPLICA_ID), state.get("slot"),
+          Long.parseLong(state.getOrDefault(SchemaVersions.STATE_VERSION, "0")),
+          state.get(SchemaVersions.STATE_FINGERPRINT), "true".equals(state.get(ReplicaBootstrap.STATE_COPY_COMPLETE))));
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** See {@link #recorded}. */
+  public record Recorded(String replicaId, String slot, long schemaVersion, String schemaFingerprint,
+      boolean copyComplete) {}
+
+  /** Moves the replica files of {@code from} into {@code to} (same file system), replacing what is there. */
+  public static void moveFiles(Path from, Path to) throws IOException {
+    deleteFiles(to);
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path f = from.resolve(FILE_NAME + suffix);
+      if (Files.exists(f)) {
+        Files.move(f, to.resolve(FILE_NAME + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+  }
+
   public static void deleteFiles(Path dir) throws IOException {
     for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
       Files.deleteIfExists(dir.resolve(FILE_NAME + suffix));

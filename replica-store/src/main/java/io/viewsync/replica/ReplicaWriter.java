@@ -641,6 +641,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
     // Durable before the copy's snapshot is taken, with everything the stream applied to the old table.
     commitBatch();
     ctx.resyncs().begin(tableOid, r.reason(), r.attempt(), ctx.copies());
+    stats.resyncsStarted.incrementAndGet();
     log.info("resync of {} started: {}", t.spec().name(), r.reason());
     onTableState.run();
   }
@@ -777,6 +778,7 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       rs.discard(store, trash);
     }
     long end = System.nanoTime();
+    stats.resyncsSwapped.incrementAndGet();
     log.info("resync of {} swapped in: {} buffered changes replayed, {} ms (old table moved aside {} ms, rename"
         + " and indexes {} ms, replay {} ms, commit {} ms)", spec.name(), replayed, (end - t0) / 1_000_000,
         Math.max(0, dropped - dropping) / 1_000_000, Math.max(0, renamed - dropped) / 1_000_000,

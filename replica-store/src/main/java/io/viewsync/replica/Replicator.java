@@ -34,7 +34,7 @@ public final class Replicator implements AutoCloseable {
 
   private final ReplicatorConfig config;
   private final UpstreamSession session;
-  private final ApplyStats stats = new ApplyStats();
+  private final ApplyStats stats;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicLong lagBytes = new AtomicLong(-1);
   private volatile UpstreamSession.SlotHealth slotHealth = UpstreamSession.SlotHealth.UNKNOWN;
@@ -59,7 +59,16 @@ public final class Replicator implements AutoCloseable {
 
   /** @param listener told each new durable watermark, and before the replica is deleted to be copied anew */
   public Replicator(ReplicatorConfig config, ReplicaListener listener) {
+    this(config, listener, new ApplyStats());
+  }
+
+  /**
+   * As above, counting into {@code stats}: a replicator that continues another's replica (after an online rebuild)
+   * continues its counters.
+   */
+  public Replicator(ReplicatorConfig config, ReplicaListener listener, ApplyStats stats) {
     this.config = config;
+    this.stats = stats;
     this.session = new UpstreamSession(config);
     this.listener = listener;
     // The replication thread may be blocked on an idle stream: a heartbeat wakes it at a boundary.

@@ -44,6 +44,11 @@ public record ReplicatorConfig(PgConnector connector, Path replicaDir, String sl
         maxBatchRows, maxBatchMillis);
   }
 
+  public ReplicatorConfig withReplicaDir(Path dir) {
+    return new ReplicatorConfig(connector, dir, slot, publication, tables, copyWorkers, heartbeatInterval,
+        maxBatchRows, maxBatchMillis);
+  }
+
   public ReplicatorConfig withPublication(String p) {
     return new ReplicatorConfig(connector, replicaDir, slot, p, tables, copyWorkers, heartbeatInterval, maxBatchRows,
         maxBatchMillis);

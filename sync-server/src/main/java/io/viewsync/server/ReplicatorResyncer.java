@@ -25,7 +25,12 @@ final class ReplicatorResyncer implements TableResyncer {
   }
 
   static ReplicatorResyncer of(Replicator replicator) {
-    return new ReplicatorResyncer(replicator::requestResync, replicator::status);
+    return of(() -> replicator);
+  }
+
+  /** @param replicator the serving replicator (an online rebuild replaces it) */
+  static ReplicatorResyncer of(Supplier<Replicator> replicator) {
+    return new ReplicatorResyncer(t -> replicator.get().requestResync(t), () -> replicator.get().status());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.viewsync.server.http.HttpServer;
 import io.viewsync.server.http.HttpServerInitializer;
 import io.viewsync.server.http.MetricsEndpoint;
 import io.viewsync.server.metrics.ServiceMetrics;
+import io.viewsync.server.rebuild.Replicas;
 import io.viewsync.server.sync.SyncHub;
 import io.viewsync.server.sync.SyncMetrics;
 import io.viewsync.server.sync.ViewSyncer;
@@ -55,35 +56,36 @@ public final class Service implements ServiceLauncher {
         upstream = embedded.url();
       }
       log.info("upstream {}", upstream.redacted());
-      AtomicReference<Replicator> started = new AtomicReference<>();
+      AtomicReference<Replicas> started = new AtomicReference<>();
       try (ServiceMetrics metrics = new ServiceMetrics();
            SyncHub hub = new SyncHub(ServerInfo.version(), config.replicaDir(), ViewSyncer.Options.DEFAULTS,
                new SyncMetrics(metrics.registry(), () -> {
-                 Replicator r = started.get();
-                 return r == null ? -1 : r.stats().durableCommitMicros();
+                 Replicas r = started.get();
+                 return r == null ? -1 : r.current().stats().durableCommitMicros();
                }));
-           Replicator replicator = new Replicator(replicatorConfig(config, upstream), hub)) {
-        started.set(replicator);
-        metrics.bind(replicator, config.readyLagBytes());
-        hub.attach(replicator::store);
+           Replicas replicas = new Replicas(replicatorConfig(config, upstream), hub)) {
+        started.set(replicas);
+        hub.attach(replicas::store);
         try {
-          replicator.start();
+          replicas.start();
         } catch (StartupException e) {
           throw new ServiceException(e.getMessage(), e);
         }
-        replicator.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
+        metrics.bind(replicas::current, config.readyLagBytes());
+        metrics.bindRebuild(replicas::status);
+        replicas.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));
         try (HttpServer http = new HttpServer(config.bind(), config.port(),
-            new HttpServerInitializer(new ReplicatorStatusProvider(replicator, config.readyLagBytes(),
-                hub.metrics()::counts),
-                ReplicatorResyncer.of(replicator), config.adminToken(), hub,
-                new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE)))) {
+            new HttpServerInitializer(new ReplicatorStatusProvider(replicas::current, config.readyLagBytes(),
+                hub.metrics()::counts, replicas::status),
+                ReplicatorResyncer.of(replicas::current), config.adminToken(), hub,
+                new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE), replicas.rebuilder()))) {
           http.start();
           log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
           int code = stop.get();
           log.info("viewsync stopping");
           if (code != 0) {
             try {
-              replicator.terminated().get();
+              replicas.terminated().get();
             } catch (ExecutionException e) {
               throw new ServiceException("replication stopped: " + e.getCause().getMessage(), e.getCause());
             }

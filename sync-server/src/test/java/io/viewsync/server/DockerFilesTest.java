@@ -627,7 +627,7 @@ class DockerFilesTest {
       List<String> labels = m.group(2) == null ? List.of()
           : List.of(m.group(2).replace(" ", "").split(","));
       Set<String> values = new LinkedHashSet<>();
-      Matcher v = Pattern.compile("`([a-z_]+)`").matcher(cells.length > 3 ? cells[3] : "");
+      Matcher v = Pattern.compile("`([a-z_-]+)`").matcher(cells.length > 3 ? cells[3] : "");
       while (v.find()) {
         values.add(v.group(1));
       }

@@ -276,6 +276,11 @@ class ServeIT {
           && "syncing/1".equals(tableState(port, "it-token", "tag"))))
           .as("the resynced table and the other one end current; status %s; log:%n%s",
               get(port, "/admin/status", "it-token").body(), log(dir)).isTrue();
+      assertThat(ReplicaOracle.await(60_000, () -> PromText.parse(get(port, "/metrics").body())
+          .get("viewsync_replication_resyncs_done_total") >= 1)).as("the resync counted in /metrics").isTrue();
+      Map<String, Double> metrics = PromText.parse(get(port, "/metrics").body());
+      assertThat(metrics.get("viewsync_replication_resyncs_started_total")).isGreaterThanOrEqualTo(1.0);
+      assertThat(metrics.get("viewsync_copy_rows_estimated")).as("no copy under way").isZero();
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

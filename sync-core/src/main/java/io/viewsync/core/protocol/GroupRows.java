@@ -77,6 +77,23 @@ public final class GroupRows {
     queryRows.forEach((ref, row) -> hold(queryID, ref, row));
   }
 
+  /**
+   * A query's rows answered anew (its view rebuilt over another replica): rows it no longer has are released,
+   * the others held with their new value, so only what differs becomes a change, and rows other queries hold are
+   * untouched.
+   */
+  public void replace(String queryID, Map<RowRef, Row> queryRows) {
+    Set<RowRef> held = byQuery.get(queryID);
+    if (held != null) {
+      for (RowRef ref : new ArrayList<>(held)) {
+        if (!queryRows.containsKey(ref)) {
+          release(queryID, ref);
+        }
+      }
+    }
+    load(queryID, queryRows);
+  }
+
   /** A query leaves the group (unsubscribed, or now unavailable): the rows only it held are deleted. */
   public void drop(String queryID) {
     Set<RowRef> held = byQuery.remove(queryID);

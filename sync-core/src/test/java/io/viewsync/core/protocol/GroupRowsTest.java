@@ -69,6 +69,22 @@ class GroupRowsTest {
   }
 
   @Test
+  void aQueryAnsweredAnewOnAnotherReplicaSendsOnlyTheDifference() {
+    GroupRows g = new GroupRows();
+    g.apply("a", List.of(put(1, "x"), put(2, "y"), put(3, "z")));
+    g.apply("b", List.of(put(3, "z")));
+    g.drain();
+    g.replace("a", Map.of(new RowRef("t", Row.of("id", 1L)), r(1, "x"), new RowRef("t", Row.of("id", 2L)), r(2, "y2"),
+        new RowRef("t", Row.of("id", 4L)), r(4, "w")));
+    assertThat(g.drain()).as("2 changed, 4 new; 1 the same; 3 still held by b").containsExactlyInAnyOrder(
+        put(2, "y2"), put(4, "w"));
+    assertThat(g.holders(new RowRef("t", Row.of("id", 3L)))).isEqualTo(1);
+    g.replace("b", Map.of());
+    assertThat(g.drain()).containsExactly(del(3));
+    assertThat(g.all()).containsExactlyInAnyOrder(put(1, "x"), put(2, "y2"), put(4, "w"));
+  }
+
+  @Test
   void aClientCatchesUpWithTheRowsStampedAfterItsVersion() {
     GroupRows g = new GroupRows();
     g.apply("a", List.of(put(1, "x"), put(2, "y"), put(3, "z")));

@@ -34,6 +34,7 @@ public final class Main {
     CommandLine cmd = new CommandLine(new ViewsyncCommand())
         .addSubcommand(new ServeCommand(launcher))
         .addSubcommand(new StatusCommand(env))
+        .addSubcommand(new RebuildCommand(env))
         .addSubcommand(new ResyncCommand(env))
         .addSubcommand(new DdlCaptureSqlCommand());
     // After the subcommands are added: these settings are copied down the command tree at this moment.

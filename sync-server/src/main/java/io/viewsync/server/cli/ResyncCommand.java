@@ -1,17 +1,10 @@
 package io.viewsync.server.cli;
 
 import io.viewsync.server.config.PercentEncoding;
-import io.viewsync.server.config.AdminClientConfig;
-import io.viewsync.server.config.AdminClientOptions;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code viewsync resync TABLE}: asks the running service to copy one table again
@@ -30,49 +23,30 @@ import picocli.CommandLine.Spec;
         "1:the service refused: unknown table, table cannot be synced, not streaming, wrong token",
         "2:usage error",
         "3:the service cannot be reached"})
-final class ResyncCommand implements Callable<Integer> {
-
-  static final int EXIT_REFUSED = 1;
-  static final int EXIT_UNREACHABLE = 3;
+final class ResyncCommand extends AdminCommand {
 
   @Parameters(index = "0", paramLabel = "TABLE", description = {"The table as /admin/status names it:",
       "schema.name, or just name for a table in public."})
   String table;
 
-  @Mixin
-  AdminClientOptions options;
-
-  @Spec
-  CommandSpec spec;
-
-  private final Map<String, String> env;
-
   /** @param env the environment, for the port of the default URL */
   ResyncCommand(Map<String, String> env) {
-    this.env = Map.copyOf(env);
+    super(env);
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClientConfig config;
-    try {
-      if (table.isBlank()) {
-        throw new IllegalArgumentException("TABLE must not be empty");
-      }
-      config = options.toConfig(env);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    if (table.isBlank()) {
+      throw usage("TABLE must not be empty");
     }
+    AdminClient client = client();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    AdminClient client = new AdminClient(config);
     AdminClient.Reply reply;
     try {
       reply = client.post("/admin/tables/" + PercentEncoding.encode(table) + "/resync");
     } catch (AdminClient.UnreachableException e) {
-      err.println("viewsync: " + e.getMessage());
-      err.flush();
-      return EXIT_UNREACHABLE;
+      return unreachable(e);
     }
 
     if (reply.status() == 202 && "accepted".equals(reply.result())) {

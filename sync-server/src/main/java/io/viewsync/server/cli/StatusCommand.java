@@ -3,20 +3,13 @@ package io.viewsync.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.viewsync.server.config.AdminClientConfig;
-import io.viewsync.server.config.AdminClientOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code viewsync status}: asks the running service for {@code GET /admin/status} and prints it as a readable
@@ -30,48 +23,33 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the service answered", "1:the service refused (admin disabled, wrong token)", "2:usage error",
         "3:the service cannot be reached"})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends AdminCommand {
 
   @Option(names = "--json", description = "Print the status as JSON, as /admin/status answers it.")
   boolean json;
 
-  @Mixin
-  AdminClientOptions options;
-
-  @Spec
-  CommandSpec spec;
-
-  private final Map<String, String> env;
-
   /** @param env the environment, for the port of the default URL */
   StatusCommand(Map<String, String> env) {
-    this.env = Map.copyOf(env);
+    super(env);
   }
 
   @Override
   public Integer call() throws Exception {
-    AdminClientConfig config;
-    try {
-      config = options.toConfig(env);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    AdminClient client = client();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AdminClient.Reply reply;
     try {
-      reply = new AdminClient(config).get("/admin/status");
+      reply = client.get("/admin/status");
     } catch (AdminClient.UnreachableException e) {
-      err.println("viewsync: " + e.getMessage());
-      err.flush();
-      return ResyncCommand.EXIT_UNREACHABLE;
+      return unreachable(e);
     }
     if (reply.status() != 200 || reply.body() == null || !reply.body().isObject()) {
       err.println("viewsync: status refused (HTTP " + reply.status() + ")"
           + (reply.message() == null ? "" : ": " + reply.message())
           + (reply.status() == 401 ? " (set --admin-token or VIEWSYNC_ADMIN_TOKEN to the service's token)" : ""));
       err.flush();
-      return ResyncCommand.EXIT_REFUSED;
+      return EXIT_REFUSED;
     }
     if (json) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(reply.body()));

@@ -46,6 +46,12 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
   /** @param metrics answers {@code GET /metrics}; null for none */
   public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
       io.viewsync.server.sync.SyncHub hub, MetricsEndpoint metrics) {
+    this(status, resyncer, adminToken, hub, metrics, null);
+  }
+
+  /** @param rebuilder answers {@code /admin/rebuild}; null for none */
+  public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
+      io.viewsync.server.sync.SyncHub hub, MetricsEndpoint metrics, Rebuilder rebuilder) {
     this.hub = hub;
     this.adminAuth = new AdminAuthHandler(adminToken);
     HttpRouter.Builder routes = HttpRouter.builder()
@@ -55,6 +61,10 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         .post(AdminResyncEndpoint.PATH, new AdminResyncEndpoint(resyncer));
     if (metrics != null) {
       routes.get(METRICS_PATH, metrics);
+    }
+    if (rebuilder != null) {
+      routes.get(AdminRebuildEndpoint.PATH, AdminRebuildEndpoint.status(rebuilder))
+          .post(AdminRebuildEndpoint.PATH, AdminRebuildEndpoint.start(rebuilder));
     }
     this.router = routes.build();
   }

@@ -32,6 +32,14 @@ public final class MetricNames {
   public static final String BATCH_SECONDS = "viewsync.replication.batch.commit.seconds";
   /** Counter: tables quarantined. */
   public static final String QUARANTINES = "viewsync.replication.quarantines";
+  /** Counter: per-table resyncs started. */
+  public static final String RESYNCS_STARTED = "viewsync.replication.resyncs.started";
+  /** Counter: per-table resyncs swapped in (done). */
+  public static final String RESYNCS_DONE = "viewsync.replication.resyncs.done";
+  /** Gauge: rows copied so far by the tables being copied (initial copy) or resynced. */
+  public static final String COPY_ROWS = "viewsync.copy.rows";
+  /** Gauge: the estimated rows of the tables being copied or resynced (Postgres' statistics). */
+  public static final String COPY_ROWS_ESTIMATED = "viewsync.copy.rows.estimated";
   /** Gauge: WAL the slot holds back from removal, bytes (-1 unknown). */
   public static final String SLOT_RETAINED_BYTES = "viewsync.slot.retained.bytes";
   /** Gauge, tag {@code status} (reserved, extended, unreserved, lost): 1 for the slot's wal_status. */
@@ -40,6 +48,16 @@ public final class MetricNames {
   public static final String SCHEMA_VERSION = "viewsync.schema.version";
   /** Gauge, tag {@code state} (copying, syncing, resyncing, quarantined, unsyncable): tables in that state. */
   public static final String TABLES = "viewsync.tables";
+
+  // Online rebuild.
+  /** Gauge, tag {@code state} (idle, copying, catching-up, swapping, done, failed): 1 for the rebuild's state. */
+  public static final String REBUILD_STATE = "viewsync.rebuild.state";
+  /** Gauge: rows the running rebuild copied so far. */
+  public static final String REBUILD_ROWS = "viewsync.rebuild.rows";
+  /** Gauge: rows the running rebuild estimates to copy. */
+  public static final String REBUILD_ROWS_ESTIMATED = "viewsync.rebuild.rows.estimated";
+  /** Gauge: how long the current (or last) rebuild ran, seconds. */
+  public static final String REBUILD_SECONDS = "viewsync.rebuild.duration";
 
   // Sync (the view syncer and its clients).
   /** Gauge: connected clients. */

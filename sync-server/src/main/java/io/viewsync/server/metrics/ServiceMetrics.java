@@ -17,7 +17,7 @@ import io.viewsync.replica.Replicator;
 import io.viewsync.replica.TableState;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Supplier;
 
 /**
  * The service's meter registry, exported in the Prometheus text format ({@link #scrape()}, served at
@@ -60,55 +60,96 @@ public final class ServiceMetrics implements AutoCloseable {
 
   /**
    * Exports the replicator's state: lag, watermark, readiness ({@code readyLagBytes} as {@code /readyz} uses it),
-   * phase, apply counters, slot health, schema version and tables by state.
+   * phase, apply counters, slot health, schema version and tables by state. {@code replicator} gives the serving
+   * one, which an online rebuild replaces.
    */
-  public void bind(Replicator r, long readyLagBytes) {
-    gauge(MetricNames.LAG_BYTES, "upstream WAL not yet durable in the replica (-1 unknown)", "bytes", r,
-        Replicator::lagBytes);
+  public void bind(Supplier<Replicator> replicator, long readyLagBytes) {
+    gauge(MetricNames.LAG_BYTES, "upstream WAL not yet durable in the replica (-1 unknown)", "bytes",
+        () -> replicator.get().lagBytes());
     gauge(MetricNames.LAG_SECONDS, "the walsender's flush lag for the slot (0 caught up, -1 unknown)", "seconds",
-        r, Replicator::lagSeconds);
-    gauge(MetricNames.WATERMARK, "the replica's watermark (the LSN as a number)", null, r,
-        x -> x.watermark().value());
-    gauge(MetricNames.READY, "1 when the replica is caught up (/readyz answers 200)", null, r,
-        x -> x.ready(readyLagBytes) ? 1 : 0);
+        () -> replicator.get().lagSeconds());
+    gauge(MetricNames.WATERMARK, "the replica's watermark (the LSN as a number)", null,
+        () -> replicator.get().watermark().value());
+    gauge(MetricNames.READY, "1 when the replica is caught up (/readyz answers 200)", null,
+        () -> replicator.get().ready(readyLagBytes) ? 1 : 0);
     for (String phase : PHASES) {
-      Gauge.builder(MetricNames.PHASE, r, x -> phase.equals(x.status().phase()) ? 1 : 0).tag("phase", phase)
-          .description("1 for the replicator's current phase").register(registry);
+      Gauge.builder(MetricNames.PHASE, () -> phase.equals(replicator.get().status().phase()) ? 1 : 0)
+          .tag("phase", phase).description("1 for the replicator's current phase").register(registry);
     }
-    ApplyStats s = r.stats();
-    counter(MetricNames.TRANSACTIONS, "upstream transactions applied", s.transactions, null);
-    counter(MetricNames.ROWS, "row changes applied, by op", s.inserts, "insert");
-    counter(MetricNames.ROWS, "row changes applied, by op", s.updates, "update");
-    counter(MetricNames.ROWS, "row changes applied, by op", s.deletes, "delete");
-    counter(MetricNames.ROWS, "row changes applied, by op", s.truncates, "truncate");
-    counter(MetricNames.BATCHES, "SQLite transactions (batches of upstream transactions) committed", s.batches,
-        null);
-    counter(MetricNames.QUARANTINES, "tables quarantined", s.quarantines, null);
-    gauge(MetricNames.BATCH_TRANSACTIONS, "upstream transactions in the last batch", null, s,
-        ApplyStats::lastBatchTransactions);
-    gauge(MetricNames.BATCH_SECONDS, "commit time of the last batch", "seconds", s, x -> x.lastBatchNanos() / 1e9);
-    gauge(MetricNames.SLOT_RETAINED_BYTES, "WAL the slot holds back from removal (-1 unknown)", "bytes", r,
-        Replicator::slotRetainedBytes);
+    counter(MetricNames.TRANSACTIONS, "upstream transactions applied", replicator, s -> s.transactions, null);
+    counter(MetricNames.ROWS, "row changes applied, by op", replicator, s -> s.inserts, "insert");
+    counter(MetricNames.ROWS, "row changes applied, by op", replicator, s -> s.updates, "update");
+    counter(MetricNames.ROWS, "row changes applied, by op", replicator, s -> s.deletes, "delete");
+    counter(MetricNames.ROWS, "row changes applied, by op", replicator, s -> s.truncates, "truncate");
+    counter(MetricNames.BATCHES, "SQLite transactions (batches of upstream transactions) committed", replicator,
+        s -> s.batches, null);
+    counter(MetricNames.QUARANTINES, "tables quarantined", replicator, s -> s.quarantines, null);
+    counter(MetricNames.RESYNCS_STARTED, "per-table resyncs started", replicator, s -> s.resyncsStarted, null);
+    counter(MetricNames.RESYNCS_DONE, "per-table resyncs swapped in", replicator, s -> s.resyncsSwapped, null);
+    gauge(MetricNames.COPY_ROWS, "rows copied so far by the tables being copied or resynced", null,
+        () -> copyProgress(replicator.get(), false));
+    gauge(MetricNames.COPY_ROWS_ESTIMATED, "estimated rows of the tables being copied or resynced", null,
+        () -> copyProgress(replicator.get(), true));
+    gauge(MetricNames.BATCH_TRANSACTIONS, "upstream transactions in the last batch", null,
+        () -> replicator.get().stats().lastBatchTransactions());
+    gauge(MetricNames.BATCH_SECONDS, "commit time of the last batch", "seconds",
+        () -> replicator.get().stats().lastBatchNanos() / 1e9);
+    gauge(MetricNames.SLOT_RETAINED_BYTES, "WAL the slot holds back from removal (-1 unknown)", "bytes",
+        () -> replicator.get().slotRetainedBytes());
     for (String status : WAL_STATUSES) {
-      Gauge.builder(MetricNames.SLOT_WAL_STATUS, r, x -> status.equals(x.slotWalStatus()) ? 1 : 0)
+      Gauge.builder(MetricNames.SLOT_WAL_STATUS, () -> status.equals(replicator.get().slotWalStatus()) ? 1 : 0)
           .tag("status", status).description("1 for the slot's wal_status").register(registry);
     }
-    gauge(MetricNames.SCHEMA_VERSION, "the replica's schema version", null, r, x -> x.status().schemaVersion());
+    gauge(MetricNames.SCHEMA_VERSION, "the replica's schema version", null,
+        () -> replicator.get().status().schemaVersion());
     for (TableState state : TableState.values()) {
       String name = state.wireName();
-      Gauge.builder(MetricNames.TABLES, r,
-              x -> x.status().tables().stream().filter(t -> name.equals(t.state())).count())
+      Gauge.builder(MetricNames.TABLES,
+              () -> replicator.get().status().tables().stream().filter(t -> name.equals(t.state())).count())
           .tag("state", name).description("tables in each state").register(registry);
     }
   }
 
-  private <T> void gauge(String name, String description, String unit, T target, ToDoubleFunction<T> f) {
-    Gauge.builder(name, target, f).description(description).baseUnit(unit).register(registry);
+  /**
+   * Exports the online rebuild: its state (1 for the current one), rows copied and estimated, and the duration of
+   * the last one that finished.
+   */
+  public void bindRebuild(Supplier<io.viewsync.server.rebuild.RebuildStatus> status) {
+    for (String state : REBUILD_STATES) {
+      Gauge.builder(MetricNames.REBUILD_STATE, () -> state.equals(status.get().state()) ? 1 : 0).tag("state", state)
+          .description("1 for the online rebuild's state").register(registry);
+    }
+    gauge(MetricNames.REBUILD_ROWS, "rows the running rebuild copied so far", null, () -> status.get().rowsDone());
+    gauge(MetricNames.REBUILD_ROWS_ESTIMATED, "rows the running rebuild estimates to copy", null,
+        () -> status.get().rowsEstimated());
+    gauge(MetricNames.REBUILD_SECONDS, "how long the current or last rebuild ran", "seconds",
+        () -> status.get().elapsedSeconds());
   }
 
-  private void counter(String name, String description, AtomicLong value, String op) {
-    FunctionCounter.Builder<AtomicLong> b = FunctionCounter.builder(name, value, AtomicLong::get)
-        .description(description);
+  /** The states of an online rebuild ({@code RebuildStatus.state}). */
+  static final List<String> REBUILD_STATES = List.of("idle", "copying", "catching-up", "swapping", "done",
+      "failed");
+
+  /** Rows done (or estimated) over the tables whose copy is under way: those with an estimate in status. */
+  private static double copyProgress(Replicator r, boolean estimate) {
+    long sum = 0;
+    for (var t : r.status().tables()) {
+      if (t.estimate() >= 0 && ("copying".equals(t.state()) || "resyncing".equals(t.state()))) {
+        sum += estimate ? t.estimate() : Math.max(0, t.rows());
+      }
+    }
+    return sum;
+  }
+
+  private void gauge(String name, String description, String unit, Supplier<Number> f) {
+    Gauge.builder(name, f).description(description).baseUnit(unit).register(registry);
+  }
+
+  /** A counter read from the serving replicator's {@link ApplyStats} (an online rebuild hands them on). */
+  private void counter(String name, String description, Supplier<Replicator> r,
+      java.util.function.Function<ApplyStats, AtomicLong> value, String op) {
+    FunctionCounter.Builder<ServiceMetrics> b = FunctionCounter.builder(name, this,
+        m -> value.apply(r.get().stats()).get()).description(description);
     if (op != null) {
       b.tag("op", op);
     }

@@ -90,6 +90,9 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   private volatile boolean replicaReady; // between the replicator's versionReady and its replicaReplacing
   private ViewSyncer syncer;
   private final Set<Connection> connected = new LinkedHashSet<>();
+  private boolean detached; // the syncer let go of the replica for a rebuilt one (detach), not attached yet
+  private final java.util.List<Runnable> held = new java.util.ArrayList<>(); // client messages while detached
+  private volatile long readyVersion = -1; // the latest versionReady
 
   private final SyncMetrics metrics;
 
@@ -158,6 +161,7 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   /** The replica has a new version: advance the views soon (coalesced with an advance already queued). */
   @Override
   public void versionReady(Lsn version) {
+    readyVersion = version.value();
     replicaReady = true;
     advanceSoon();
   }
@@ -179,8 +183,51 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     }
   }
 
-  /** The syncer, made on first use once the replica is ready; null before. View-sync thread only. */
+  /**
+   * A rebuilt replica is about to replace the current one ({@code OnlineRebuild}): the views let go of the
+   * replica, but every client stays connected with its queries and rows; their messages wait, new connects are
+   * told to retry (1013). The first {@link #versionReady} at or past the last version poked (from the rebuilt
+   * replica's replicator) attaches the views to it, and clients get only the difference. Waits for the view-sync
+   * thread (at most 60 s).
+   */
+  public void detach() throws InterruptedException, ExecutionException, TimeoutException {
+    thread.submit(() -> {
+      replicaReady = false;
+      readyVersion = -1;
+      if (syncer != null && !detached) {
+        run(syncer::detach);
+        detached = true;
+      }
+    }).get(60, TimeUnit.SECONDS);
+  }
+
+  /** Attaches the detached syncer to the replica once it is at the last version poked. View-sync thread. */
+  private void attachIfReady() throws SQLException {
+    if (!detached || !replicaReady || readyVersion < syncer.lastVersion()) {
+      return;
+    }
+    ReplicaStore store = replica.get();
+    if (store == null) {
+      return;
+    }
+    syncer.attach(store);
+    detached = false;
+    log.info("views attached to the rebuilt replica; clients get what differs");
+    java.util.List<Runnable> waiting = new java.util.ArrayList<>(held);
+    held.clear();
+    waiting.forEach(Runnable::run);
+  }
+
+  /** The syncer, made on first use once the replica is ready; null before, and while detached. View-sync thread. */
   private ViewSyncer syncer() {
+    if (detached) {
+      try {
+        attachIfReady();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot attach the views to the rebuilt replica", e);
+      }
+      return detached ? null : syncer;
+    }
     if (syncer == null && replicaReady) {
       ReplicaStore store = replica.get();
       if (store != null) {
@@ -244,6 +291,10 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
   }
 
   private void handle(Connection c, ClientMessage m) throws SQLException {
+    if (detached && !(m instanceof ClientMessage.Ping) && c.session != null && syncer() == null) {
+      held.add(() -> run(() -> handle(c, m))); // a connected client's message waits for the rebuilt replica
+      return;
+    }
     if (m instanceof ClientMessage.Ping ping) {
       c.out.accept(ServerMessage.pong(ping.id()));
     } else if (m instanceof ClientMessage.Connect connect) {

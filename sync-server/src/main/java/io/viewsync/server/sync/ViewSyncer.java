@@ -118,6 +118,7 @@ public final class ViewSyncer implements AutoCloseable {
     final ClientMessage.Subscribe message;
     QueryHash hash; // null while unavailable to the client's schema
     boolean holding; // its rows are in the group's rows
+    boolean replacing; // its rows are from a replica let go of: the next load replaces them (a diff)
     ServerMessage.QueryStatus status;
     boolean changed; // a status change not yet poked
     final long createdNanos = System.nanoTime(); // for the hydration time
@@ -157,7 +158,8 @@ public final class ViewSyncer implements AutoCloseable {
     }
   }
 
-  private final Views views;
+  private Views views; // null while detached (a rebuilt replica is being swapped in)
+  private final QueryLimits limits;
   private final ClientViewRecords records;
   private final Options options;
   private final String serverVersion;
@@ -183,6 +185,7 @@ public final class ViewSyncer implements AutoCloseable {
   public ViewSyncer(ReplicaStore store, Path recordsDir, QueryLimits limits, Options options, String serverVersion,
       SyncMetrics metrics) throws SQLException {
     this.views = new Views(store, limits, Views.DEFAULT_MAX_INCREMENTAL_CHANGES);
+    this.limits = limits;
     this.records = ClientViewRecords.open(recordsDir);
     this.options = options;
     this.serverVersion = serverVersion;
@@ -371,9 +374,14 @@ public final class ViewSyncer implements AutoCloseable {
 
   private void load(Group g, String key, Sub sub) {
     if (!sub.holding && sub.hash != null && views.pipeline(sub.hash) != null) {
-      g.rows.load(key, views.rows(sub.hash));
+      if (sub.replacing) {
+        g.rows.replace(key, views.rows(sub.hash)); // answered anew on a rebuilt replica: only the difference
+        sub.replacing = false;
+      } else {
+        g.rows.load(key, views.rows(sub.hash));
+        metrics.hydrated(System.nanoTime() - sub.createdNanos);
+      }
       sub.holding = true;
-      metrics.hydrated(System.nanoTime() - sub.createdNanos);
       status(sub, ServerMessage.QueryStatus.complete(sub.message.queryID()));
     }
   }
@@ -440,6 +448,9 @@ public final class ViewSyncer implements AutoCloseable {
    * another advance is due at once, even if the replica does not move (a view waits for its new index).
    */
   public boolean advance() throws SQLException {
+    if (views == null) {
+      return false; // detached: the rebuilt replica is not attached yet
+    }
     long t0 = System.nanoTime();
     long commitMicros = metrics.upstreamCommitMicros(); // the advance covers at least this commit
     poked = false;
@@ -627,7 +638,9 @@ public final class ViewSyncer implements AutoCloseable {
         for (Sub sub : g.subs.values()) {
           if (sub.hash != null) {
             unindex(g, sub.hash);
-            views.unsubscribe(sub.hash);
+            if (views != null) {
+              views.unsubscribe(sub.hash);
+            }
           }
         }
         dirty.remove(g);
@@ -640,7 +653,74 @@ public final class ViewSyncer implements AutoCloseable {
 
   /** How many views (pipelines) the groups' queries share. */
   public int pipelines() {
-    return views.pipelines();
+    return views == null ? 0 : views.pipelines();
+  }
+
+  /** The version of the last advance (-1 before the first): a replica to {@link #attach} must be at least there. */
+  public long lastVersion() {
+    return lastVersion;
+  }
+
+  /** Whether it is detached from any replica ({@link #detach}). */
+  public boolean detached() {
+    return views == null;
+  }
+
+  /**
+   * Lets go of the replica (about to be replaced by a rebuilt one) but keeps every client group with its queries
+   * and rows, so that {@link #attach} to the new replica sends clients only the difference. Until then
+   * {@link #advance} does nothing; {@code connect}, {@code subscribe} and {@code unsubscribe} must wait (the hub
+   * holds them).
+   */
+  public void detach() throws SQLException {
+    if (views == null) {
+      return;
+    }
+    Views old = views;
+    views = null;
+    for (Group g : groups.values()) {
+      for (Sub sub : g.subs.values()) {
+        if (sub.hash != null && sub.holding) {
+          sub.replacing = true;
+        }
+      }
+    }
+    old.close();
+  }
+
+  /**
+   * Serves {@code store} (a rebuilt replica of the same upstream) after {@link #detach}: every query is
+   * subscribed again on it; once its view is answered, its rows replace the old ones as a diff. The caller
+   * attaches a replica only once it is at {@link #lastVersion()} or later, so versions never go back.
+   */
+  public void attach(ReplicaStore store) throws SQLException {
+    if (views != null) {
+      throw new IllegalStateException("attached already");
+    }
+    views = new Views(store, limits, Views.DEFAULT_MAX_INCREMENTAL_CHANGES);
+    byHash.clear();
+    for (Group g : groups.values()) {
+      for (Map.Entry<String, Sub> e : g.subs.entrySet()) {
+        Sub sub = e.getValue();
+        if (sub.hash == null) {
+          continue;
+        }
+        Result<QueryHash> r = views.subscribe(sub.message.query());
+        if (!r.isOk()) {
+          g.rows.drop(e.getKey());
+          sub.hash = null;
+          sub.holding = false;
+          sub.replacing = false;
+          status(sub, ServerMessage.QueryStatus.unavailable(sub.message.queryID(),
+              "the query no longer validates on the rebuilt replica", r.errors()));
+          continue;
+        }
+        sub.hash = r.orElseThrow();
+        byHash.computeIfAbsent(sub.hash, h -> new HashMap<>()).merge(g, 1, Integer::sum);
+        sub.holding = false;
+      }
+      dirty.add(g);
+    }
   }
 
   /** How many clients are connected. */
@@ -671,7 +751,9 @@ public final class ViewSyncer implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     try {
-      views.close();
+      if (views != null) {
+        views.close();
+      }
     } finally {
       records.close();
     }
