@@ -40,6 +40,7 @@ public final class Replicator implements AutoCloseable {
   private volatile UpstreamSession.SlotHealth slotHealth = UpstreamSession.SlotHealth.UNKNOWN;
   private final ReplicaListener listener;
   private volatile String phase = "starting";
+  private volatile java.util.function.Consumer<String> onSlotLost;
   private volatile String lastError;
   private volatile boolean closed;
   private volatile CopyProgress copy;
@@ -173,8 +174,18 @@ public final class Replicator implements AutoCloseable {
           }
           reconnect = false;
         }
-        if (!"true".equals(store.state(STATE_COPY_COMPLETE).orElse("false")) || slotMissing()) {
+        if (!"true".equals(store.state(STATE_COPY_COMPLETE).orElse("false"))) {
           initialCopy();
+        } else {
+          String problem = slotProblem();
+          if (problem != null && onSlotLost != null) {
+            serveStale(problem);
+            break;
+          }
+          if (problem != null) {
+            log.error("{}: the replica is rebuilt from scratch", problem);
+            initialCopy();
+          }
         }
         stream();
         backoff = 100;
@@ -205,26 +216,52 @@ public final class Replicator implements AutoCloseable {
     terminated.completeExceptionally(e);
   }
 
-  private boolean slotMissing() throws SQLException {
+  /** Why the replica cannot continue from its slot (gone, lost, or past the replica's position); null if it can. */
+  private String slotProblem() throws SQLException {
     synchronized (session) {
       Optional<UpstreamSession.SlotInfo> slot = session.slot();
       Lsn resume = store.state(ReplicaWriter.STATE_RESUME).map(Lsn::parse).orElse(Lsn.ZERO);
       if (slot.isPresent() && slot.get().confirmedFlush() != null && slot.get().confirmedFlush().isAfter(resume)) {
         // Postgres would silently skip everything between: an old replica file, or a slot another replica used.
-        log.error("replication slot {} is at {}, past this replica's position {}: the replica is rebuilt from"
-            + " scratch", config.slot(), slot.get().confirmedFlush(), resume);
-        return true;
+        return "replication slot " + config.slot() + " is at " + slot.get().confirmedFlush()
+            + ", past this replica's position " + resume;
       }
       if (slot.isPresent() && "lost".equals(slot.get().walStatus())) {
-        log.error("replication slot {} is lost (wal_status=lost): the replica is rebuilt from scratch", config.slot());
-        return true;
+        return "replication slot " + config.slot() + " is lost (wal_status=lost)";
       }
       if (slot.isEmpty()) {
-        log.warn("replication slot {} does not exist: the replica is rebuilt from scratch", config.slot());
-        return true;
+        return "replication slot " + config.slot() + " does not exist";
       }
-      return false;
+      return null;
     }
+  }
+
+  /**
+   * Where the replica must be rebuilt while it has a complete copy to serve: it stays readable as it is (stale:
+   * readers are told it is ready at its watermark, readiness stays false), {@code onSlotLost} starts an online
+   * rebuild, and this replicator streams no more; it waits to be closed by the swap.
+   */
+  private void serveStale(String problem) throws SQLException, InterruptedException {
+    phase = "stale";
+    lastError = problem;
+    log.error("{}: the replica is served as it is (stale) while an online rebuild replaces it", problem);
+    statusTables = StatusTables.of(store);
+    listener.versionReady(store.state(ReplicaWriter.STATE_WATERMARK).map(Lsn::parse).orElse(Lsn.ZERO));
+    onSlotLost.accept(problem);
+    synchronized (wakeLock) {
+      while (!closed) {
+        wakeLock.wait(1_000);
+      }
+    }
+  }
+
+  /**
+   * Called (once, on the replication thread) when the slot is gone, lost or past the replica while the replica
+   * is complete: instead of copying it again in place, the replicator serves it stale and lets the caller rebuild
+   * it online. Without one, the replica is copied again in place (offline). Set before {@link #start}.
+   */
+  public void onSlotLost(java.util.function.Consumer<String> handler) {
+    this.onSlotLost = handler;
   }
 
   private void initialCopy() throws Exception {

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  */
 public final class ServiceMetrics implements AutoCloseable {
   /** The phases a replicator reports ({@code Replicator.status().phase()}). */
-  static final List<String> PHASES = List.of("starting", "copying", "streaming", "reconnecting", "stopped",
-      "failed");
+  static final List<String> PHASES = List.of("starting", "copying", "streaming", "reconnecting", "stale",
+      "stopped", "failed");
   /** The slot states of {@code pg_replication_slots.wal_status}. */
   static final List<String> WAL_STATUSES = List.of("reserved", "extended", "unreserved", "lost");
   /** Content type of the text format {@link #scrape()} writes. */

@@ -67,11 +67,23 @@ public final class Replicas implements AutoCloseable {
   /** Starts the serving replicator (startup checks on this thread, replication in the background). */
   public void start() throws StartupException, SQLException {
     String slot = slotFor(config.replicaDir(), config.slot());
-    Replicator r = new Replicator(config.withSlot(slot), hub);
+    Replicator r = serving(new Replicator(config.withSlot(slot), hub));
     current = r;
     currentSlot = slot;
     r.start();
     watch(r);
+  }
+
+  /**
+   * A serving replicator: when its slot is found lost, gone or past the replica, it keeps serving the replica as
+   * it is (stale) and an online rebuild starts by itself (automatic recovery, DESIGN §4).
+   */
+  private Replicator serving(Replicator r) {
+    r.onSlotLost(problem -> {
+      log.warn("automatic recovery: {}; starting an online rebuild", problem);
+      rebuild();
+    });
+    return r;
   }
 
   private void watch(Replicator r) {
@@ -288,7 +300,7 @@ public final class Replicas implements AutoCloseable {
       carryOver(oldRec);
       ReplicaStore.moveFiles(dir, config.replicaDir());
       Files.deleteIfExists(dir);
-      Replicator next = new Replicator(config.withSlot(slot), hub, old.stats());
+      Replicator next = serving(new Replicator(config.withSlot(slot), hub, old.stats()));
       current = next;
       currentSlot = slot;
       swapping = false;

@@ -150,7 +150,8 @@ class RebuildIT {
   void aRebuildUnderLoadSwapsInANewReplicaWhileTheClientStaysConnectedAndEndsEqual(TestDatabase db,
       @TempDir Path dir) throws Exception {
     int rows = ReplicaTesting.scaled(50_000, 1_000_000);
-    db.execute("CREATE TABLE items (id int8 PRIMARY KEY, name text)",
+    // The class shares one database: each test makes its own items table and its own slot names.
+    db.execute("DROP TABLE IF EXISTS items", "CREATE TABLE items (id int8 PRIMARY KEY, name text)",
         "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, " + rows + ") g");
     ReplicaTesting.createMarker(db);
     ReplicatorConfig config = ReplicaTesting.config(db, dir);
@@ -247,8 +248,8 @@ class RebuildIT {
             .isLessThan(500);
         assertThat(gap).as("largest gap between pokes during the rebuild").isLessThan(
             Long.getLong("viewsync.rebuild.maxGapMillis", 5_000));
-        assertThat(slots(db)).as("the old slot dropped, the new one in use").containsExactly(
-            Replicas.alternate(config.slot()));
+        assertThat(slots(db)).as("the old slot dropped, the new one in use")
+            .contains(Replicas.alternate(config.slot())).doesNotContain(config.slot());
         assertThat(Files.exists(dir.resolve(Replicas.REBUILD_DIR))).isFalse();
         assertThat(ReplicaStore.recorded(dir).orElseThrow().replicaId()).as("cookies stay valid").isEqualTo(replicaId);
       }
@@ -259,8 +260,56 @@ class RebuildIT {
       hub.attach(replicas::store);
       replicas.start();
       assertThat(ReplicaOracle.await(60_000, () -> "streaming".equals(replicas.current().status().phase()))).isTrue();
-      assertThat(slots(db)).containsExactly(Replicas.alternate(config.slot()));
+      assertThat(slots(db)).contains(Replicas.alternate(config.slot())).doesNotContain(config.slot());
       assertThat(ReplicaStore.recorded(dir).orElseThrow().replicaId()).isEqualTo(replicaId);
+    }
+  }
+
+  /**
+   * Automatic recovery: the slot is lost while the service is down (dropped here; a slot invalidated by
+   * max_slot_wal_keep_size takes the same path). At the next start the replica is served as it is (stale) — a
+   * client connects and gets its rows at once — while an online rebuild runs by itself; the client then gets what
+   * changed meanwhile and ends equal to upstream, without an operator and without a disconnect.
+   */
+  @Test
+  void aLostSlotLeadsToAnAutomaticOnlineRebuildWhileTheStaleReplicaServes(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    db.execute("DROP TABLE IF EXISTS items", "CREATE TABLE items (id int8 PRIMARY KEY, name text)",
+        "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5000) g");
+    ReplicaTesting.createMarker(db);
+    ReplicatorConfig base = ReplicaTesting.config(db, dir);
+    ReplicatorConfig config = base.withSlot(base.slot() + "_lost");
+    try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS);
+         Replicas replicas = new Replicas(config, hub)) {
+      hub.attach(replicas::store);
+      replicas.start();
+      assertThat(ReplicaOracle.await(60_000, () -> "streaming".equals(replicas.current().status().phase()))).isTrue();
+    }
+    db.execute("SELECT pg_drop_replication_slot('" + config.slot() + "')",
+        "UPDATE items SET name = 'while down' WHERE id IN (1, 2, 3)", "DELETE FROM items WHERE id = 4",
+        "DELETE FROM items WHERE id = 999", "INSERT INTO items VALUES (999, 'back while down')");
+    Map<String, String> upstream = items(db);
+
+    try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS);
+         Replicas replicas = new Replicas(config, hub)) {
+      hub.attach(replicas::store);
+      replicas.start();
+      try (HttpServer http = new HttpServer("127.0.0.1", 0, new HttpServerInitializer(io.viewsync.server.http.EmbeddedStatus.READY,
+          t -> null, Optional.of(TOKEN), hub, null, replicas.rebuilder()))) {
+        http.start();
+        Socket socket = new Socket();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + http.port()
+            + HttpServerInitializer.SYNC_PATH), socket).get(30, TimeUnit.SECONDS);
+        ws.sendText(CONNECT, true).get();
+        ws.sendText(SUBSCRIBE, true).get();
+        assertThat(ReplicaOracle.await(60_000, () -> socket.client.rowsNow().equals(upstream)))
+            .as("the client ends equal to upstream; rebuild %s", replicas.status()).isTrue();
+        assertThat(ReplicaOracle.await(30_000, () -> replicas.status().state().equals("done"))).as("%s",
+            replicas.status()).isTrue();
+        assertThat(replicas.current().status().phase()).isEqualTo("streaming");
+        assertThat(slots(db)).contains(Replicas.alternate(config.slot())).doesNotContain(config.slot());
+        assertThat(socket.closed).as("never disconnected").isNotDone();
+      }
     }
   }
 }
