@@ -291,7 +291,6 @@ public final class Replicator implements AutoCloseable {
   }
 
   private void stream() throws Exception {
-    phase = "streaming";
     Lsn watermark = Lsn.parse(store.state(ReplicaWriter.STATE_WATERMARK).orElseThrow());
     Lsn resume = Lsn.parse(store.state(ReplicaWriter.STATE_RESUME).orElseThrow());
     if (!resyncsPrepared) {
@@ -300,6 +299,9 @@ public final class Replicator implements AutoCloseable {
     }
     statusTables = StatusTables.of(store);
     listener.versionReady(watermark); // readers may open the replica from now on
+    // Only now: whoever sees "streaming" may rely on readers having been told (SyncHubIT connected in between
+    // and was refused as if the copy were still running).
+    phase = "streaming";
     ReplicaWriter w = new ReplicaWriter(store, watermark, resume, stats, listener::versionReady,
         config.maxBatchRows(), config.maxBatchMillis(), new ReplicaWriter.Context(config.publication(), resyncs,
             (job, done) -> new ResyncCopy(config.connector(), store, config.slot(), config.publication(), job, done),

@@ -176,6 +176,7 @@ public final class Replicas implements AutoCloseable {
     private volatile long finishedNanos;
     private volatile Replicator building;
     private volatile boolean cancelled;
+    private volatile Long swapMillis;
 
     Rebuild(String slot) {
       this.slot = slot;
@@ -212,7 +213,7 @@ public final class Replicas implements AutoCloseable {
       long end = finishedNanos == 0 ? System.nanoTime() : finishedNanos;
       double elapsed = (end - startNanos) / 1e9;
       Double eta = "copying".equals(state) && done > 0 && estimate > done ? elapsed * (estimate - done) / done : null;
-      return new RebuildStatus(state, startedAt, finishedAt, elapsed, slot, done, estimate, eta, error,
+      return new RebuildStatus(state, startedAt, finishedAt, elapsed, slot, done, estimate, eta, error, swapMillis,
           st == null || !running() ? java.util.List.of() : st.tables());
     }
 
@@ -306,8 +307,8 @@ public final class Replicas implements AutoCloseable {
       swapping = false;
       next.start();
       watch(next);
-      log.info("online rebuild: swapped in {} ms; the replica streams from slot {}",
-          (System.nanoTime() - t0) / 1_000_000, slot);
+      swapMillis = (System.nanoTime() - t0) / 1_000_000;
+      log.info("online rebuild: swapped in {} ms; the replica streams from slot {}", swapMillis, slot);
       dropSlot(oldSlot);
     }
 

@@ -149,18 +149,31 @@ class RebuildIT {
   @Test
   void aRebuildUnderLoadSwapsInANewReplicaWhileTheClientStaysConnectedAndEndsEqual(TestDatabase db,
       @TempDir Path dir) throws Exception {
-    int rows = ReplicaTesting.scaled(50_000, 1_000_000);
+    // Sizes: CI's by default; -Dviewsync.stress=true for 1,000,000 rows; the benchmark of docs/benchmarks.md §9
+    // sets -Dviewsync.rebuild.rows=5000000 -Dviewsync.rebuild.tables=3 -Dviewsync.rebuild.rate=500.
+    int total = Integer.getInteger("viewsync.rebuild.rows", ReplicaTesting.scaled(50_000, 1_000_000));
+    int tables = Integer.getInteger("viewsync.rebuild.tables", 1);
+    int rate = Integer.getInteger("viewsync.rebuild.rate", 100); // upstream transactions per second
+    int rows = total / tables;
     // The class shares one database: each test makes its own items table and its own slot names.
     db.execute("DROP TABLE IF EXISTS items", "CREATE TABLE items (id int8 PRIMARY KEY, name text)",
         "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, " + rows + ") g");
+    for (int t = 2; t <= tables; t++) {
+      db.execute("DROP TABLE IF EXISTS filler" + t, "CREATE TABLE filler" + t + " (id int8 PRIMARY KEY, name text,"
+          + " at timestamptz DEFAULT now())", "INSERT INTO filler" + t + " SELECT g, md5(g::text) FROM"
+          + " generate_series(1, " + rows + ") g");
+    }
     ReplicaTesting.createMarker(db);
     ReplicatorConfig config = ReplicaTesting.config(db, dir);
     String replicaId;
     try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS);
          Replicas replicas = new Replicas(config, hub)) {
       hub.attach(replicas::store);
+      long copyStart = System.nanoTime();
       replicas.start();
-      assertThat(ReplicaOracle.await(60_000, () -> "streaming".equals(replicas.current().status().phase()))).isTrue();
+      assertThat(ReplicaOracle.await(600_000, () -> "streaming".equals(replicas.current().status().phase())))
+          .isTrue();
+      double initialCopySeconds = (System.nanoTime() - copyStart) / 1e9; // the reference: the same copy, offline
       replicaId = ReplicaStore.recorded(dir).orElseThrow().replicaId();
       StatusProvider none = new StatusProvider() {
         public boolean ready() {
@@ -190,6 +203,7 @@ class RebuildIT {
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
           try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            long next = System.nanoTime();
             for (int n = 1; writing.get(); n++) {
               s.execute("UPDATE items SET name = 'write " + n + "' WHERE id = " + (1 + n % 999));
               if (n % 10 == 0) {
@@ -200,7 +214,11 @@ class RebuildIT {
                 s.execute("INSERT INTO items VALUES (" + (1 + ((n - 7) * 13) % 999) + ", 'back " + n + "')"
                     + " ON CONFLICT (id) DO NOTHING");
               }
-              Thread.sleep(10);
+              next += 1_000_000_000L / rate;
+              long wait = next - System.nanoTime();
+              if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+              }
             }
           } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -215,7 +233,7 @@ class RebuildIT {
         HttpResponse<String> again = admin(http.port(), "POST");
         assertThat(again.statusCode()).as("one rebuild at a time: %s", again.body()).isEqualTo(200);
         List<String> states = new ArrayList<>();
-        assertThat(ReplicaOracle.await(120_000, () -> {
+        assertThat(ReplicaOracle.await(1_200_000, () -> {
           try {
             JsonNode st = JSON.readTree(admin(http.port(), "GET").body());
             String state = st.get("state").asText();
@@ -234,7 +252,7 @@ class RebuildIT {
         writer.join();
 
         assertThat(done.get("state").asText()).as("rebuild %s", done).isEqualTo("done");
-        assertThat(done.get("rowsDone").asLong()).isGreaterThanOrEqualTo(rows);
+        assertThat(done.get("rowsDone").asLong()).isGreaterThanOrEqualTo((long) rows * tables);
         assertThat(states).as("states seen").contains("done").doesNotContain("failed");
         ReplicaTesting.createMarker(db);
         Map<String, String> upstream = items(db);
@@ -242,8 +260,11 @@ class RebuildIT {
             "the client ends equal to upstream").isTrue();
         assertThat(socket.closed).as("never disconnected").isNotDone();
         long gap = socket.largestGapMillis(t0, t1);
-        System.out.printf("online rebuild of %,d rows: %.1f s; states %s; largest gap between pokes %d ms; largest"
-            + " poke %d rows%n", rows, (t1 - t0) / 1e9, states, gap, socket.largestPart);
+        double seconds = (t1 - t0) / 1e9;
+        System.out.printf("online rebuild of %,d rows in %d tables at %d tx/s: %.1f s (%,.0f rows/s; initial copy of"
+            + " the same %.1f s, ratio %.2f); states %s; swap %s ms; largest gap between pokes %d ms; largest poke %d"
+            + " rows%n", rows * tables, tables, rate, seconds, rows * tables / seconds, initialCopySeconds,
+            seconds / initialCopySeconds, states, done.path("swapMillis"), gap, socket.largestPart);
         assertThat(socket.largestPart).as("the swap sends the difference, not the client's 999 rows again")
             .isLessThan(500);
         assertThat(gap).as("largest gap between pokes during the rebuild").isLessThan(

@@ -70,8 +70,8 @@ class SyncHubIT {
       }
       Client c = new Client();
       c.send(hub, CONNECT.formatted(n, "items"));
-      assertThat(ReplicaOracle.await(30_000, () -> c.got("\"connected\"")))
-          .as("connects once streaming; got %s", c.received).isTrue();
+      boolean connected = ReplicaOracle.await(30_000, () -> c.got("\"connected\""));
+      assertThat(connected).as("connects once streaming; got %s, closed %s", c.received, c.closes).isTrue();
       c.send(hub, SUBSCRIBE.formatted("items", rows + 1));
       db.execute("INSERT INTO items VALUES (" + (rows + 1) + ", 'after the copy')");
       assertThat(ReplicaOracle.await(60_000, () -> c.got("after the copy")))
