@@ -109,6 +109,13 @@ final class ReplicaBootstrap {
     }
   }
 
+  /** The upstream's {@code systemid/timeline} (IDENTIFY_SYSTEM over a replication connection), as recorded. */
+  static String identifySystem(io.viewsync.core.source.pg.PgConnector connector) throws SQLException {
+    try (Connection repl = connector.openReplication()) {
+      return identifySystem(repl);
+    }
+  }
+
   private static String identifySystem(Connection repl) throws SQLException {
     try (Statement s = repl.createStatement(); ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
       rs.next();

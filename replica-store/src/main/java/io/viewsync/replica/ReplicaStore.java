@@ -332,7 +332,9 @@ public final class ReplicaStore implements AutoCloseable {
       }
       return Optional.of(new Recorded(state.get(STATE_REPLICA_ID), state.get("slot"),
           Long.parseLong(state.getOrDefault(SchemaVersions.STATE_VERSION, "0")),
-          state.get(SchemaVersions.STATE_FINGERPRINT), "true".equals(state.get(ReplicaBootstrap.STATE_COPY_COMPLETE))));
+          state.get(SchemaVersions.STATE_FINGERPRINT), "true".equals(state.get(ReplicaBootstrap.STATE_COPY_COMPLETE)),
+          state.get(ReplicaBootstrap.STATE_SYSTEM_ID) == null ? null
+              : Replicator.systemId(state.get(ReplicaBootstrap.STATE_SYSTEM_ID))));
     } catch (SQLException | RuntimeException e) {
       return Optional.empty();
     }
@@ -340,12 +342,18 @@ public final class ReplicaStore implements AutoCloseable {
 
   /** See {@link #recorded}. */
   public record Recorded(String replicaId, String slot, long schemaVersion, String schemaFingerprint,
-      boolean copyComplete) {}
+      boolean copyComplete, String upstreamSystemId) {}
 
   /** Moves the replica files of {@code from} into {@code to} (same file system), replacing what is there. */
   public static void moveFiles(Path from, Path to) throws IOException {
-    deleteFiles(to);
-    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+    // Both replicas are closed (checkpointed). The old one's side files go first, then the main file is replaced
+    // in one rename, so a crash leaves either the old replica or the new one, never a file beside a stale WAL.
+    for (String suffix : List.of("-wal", "-shm", "-journal")) {
+      Files.deleteIfExists(to.resolve(FILE_NAME + suffix));
+    }
+    Files.move(from.resolve(FILE_NAME), to.resolve(FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    for (String suffix : List.of("-wal", "-shm", "-journal")) {
       Path f = from.resolve(FILE_NAME + suffix);
       if (Files.exists(f)) {
         Files.move(f, to.resolve(FILE_NAME + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -218,6 +218,15 @@ public final class Replicator implements AutoCloseable {
 
   /** Why the replica cannot continue from its slot (gone, lost, or past the replica's position); null if it can. */
   private String slotProblem() throws SQLException {
+    String recorded = store.state(ReplicaBootstrap.STATE_SYSTEM_ID).orElse(null);
+    if (recorded != null) {
+      String upstream = ReplicaBootstrap.identifySystem(config.connector());
+      if (!systemId(recorded).equals(systemId(upstream))) {
+        // Its versions are LSNs of another server's WAL: nothing of the slot's position applies to it.
+        return "the replica was copied from another upstream server (system identifier " + systemId(recorded)
+            + ", the upstream's is " + systemId(upstream) + ")";
+      }
+    }
     synchronized (session) {
       Optional<UpstreamSession.SlotInfo> slot = session.slot();
       Lsn resume = store.state(ReplicaWriter.STATE_RESUME).map(Lsn::parse).orElse(Lsn.ZERO);
@@ -236,17 +245,23 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
+  /** The system identifier of a recorded {@code systemid/timeline} (a new timeline is the same server's WAL). */
+  static String systemId(String identified) {
+    int slash = identified.indexOf('/');
+    return slash < 0 ? identified : identified.substring(0, slash);
+  }
+
   /**
    * Where the replica must be rebuilt while it has a complete copy to serve: it stays readable as it is (stale:
    * readers are told it is ready at its watermark, readiness stays false), {@code onSlotLost} starts an online
    * rebuild, and this replicator streams no more; it waits to be closed by the swap.
    */
   private void serveStale(String problem) throws SQLException, InterruptedException {
-    phase = "stale";
     lastError = problem;
     log.error("{}: the replica is served as it is (stale) while an online rebuild replaces it", problem);
     statusTables = StatusTables.of(store);
     listener.versionReady(store.state(ReplicaWriter.STATE_WATERMARK).map(Lsn::parse).orElse(Lsn.ZERO));
+    phase = "stale"; // after versionReady, as for streaming: whoever sees it may connect readers
     onSlotLost.accept(problem);
     synchronized (wakeLock) {
       while (!closed) {

@@ -71,6 +71,7 @@ public final class Service implements ServiceLauncher {
         } catch (StartupException e) {
           throw new ServiceException(e.getMessage(), e);
         }
+        CopyProgressPrinter.start(replicas::current, System.err);
         metrics.bind(replicas::current, config.readyLagBytes());
         metrics.bindRebuild(replicas::status);
         replicas.terminated().whenComplete((v, e) -> stop.complete(e == null ? 0 : 1));

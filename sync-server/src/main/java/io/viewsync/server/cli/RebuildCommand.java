@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
         "3:the service cannot be reached"})
 final class RebuildCommand extends AdminCommand {
   static final long POLL_MILLIS = 500;
-  private static final int BAR = 30;
 
   @Option(names = "--wait", description = "Follow the rebuild with a progress bar until it is done or has failed.")
   boolean waitForIt;
@@ -105,18 +104,9 @@ final class RebuildCommand extends AdminCommand {
 
   /** One line of progress: state, a bar of the copy, rows, elapsed and time left. Pure. */
   static String progressLine(JsonNode s) {
-    long done = s.path("rowsDone").asLong();
-    long estimate = s.path("rowsEstimated").asLong();
     String state = s.path("state").asText();
-    double fraction = state.equals("done") ? 1 : estimate > 0 ? Math.min(1.0, (double) done / estimate) : 0;
-    int filled = (int) Math.round(fraction * BAR);
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-12s [", state));
-    b.append("#".repeat(filled)).append("-".repeat(BAR - filled)).append(']');
-    b.append(String.format(Locale.ROOT, " %3.0f%%  %,d / %,d rows  %.1f s", fraction * 100, done, estimate,
-        s.path("elapsedSeconds").asDouble()));
-    if (s.path("etaSeconds").isNumber()) {
-      b.append(String.format(Locale.ROOT, "  ETA %.0f s", s.get("etaSeconds").asDouble()));
-    }
-    return b.toString();
+    return ProgressBar.line(state, s.path("rowsDone").asLong(), s.path("rowsEstimated").asLong(),
+        s.path("elapsedSeconds").asDouble(), s.path("etaSeconds").isNumber() ? s.get("etaSeconds").asDouble() : null,
+        state.equals("done"));
   }
 }

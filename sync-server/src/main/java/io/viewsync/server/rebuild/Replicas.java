@@ -313,8 +313,9 @@ public final class Replicas implements AutoCloseable {
     }
 
     /**
-     * The new replica continues the old one for clients: the same replica id (cookies and client view records stay
-     * valid: same upstream, versions are its LSNs), and a schema version that never goes back.
+     * The new replica continues the old one for clients: the same replica id when both are of the same upstream
+     * server (cookies and client view records stay valid: versions are its LSNs), and a schema version that never
+     * goes back.
      */
     private void carryOver(ReplicaStore.Recorded old) throws SQLException {
       ReplicaStore.Recorded fresh = ReplicaStore.recorded(dir).orElseThrow(
@@ -325,7 +326,9 @@ public final class Replicas implements AutoCloseable {
       }
       ReplicaStore s = ReplicaStore.open(dir);
       try {
-        s.putState(ReplicaStore.STATE_REPLICA_ID, old.replicaId());
+        if (old.upstreamSystemId() != null && old.upstreamSystemId().equals(fresh.upstreamSystemId())) {
+          s.putState(ReplicaStore.STATE_REPLICA_ID, old.replicaId());
+        } // else: the old one is of another server; its cookies name versions of another WAL and must reset
         s.putState(ReplicaStore.STATE_SCHEMA_VERSION, Long.toString(version));
         s.commit();
       } finally {

@@ -34,22 +34,8 @@ class ResyncCommandTest {
   private final StringWriter err = new StringWriter();
   private HttpServer server;
 
-  private static final StatusProvider STATUS = new StatusProvider() {
-    @Override
-    public boolean ready() {
-      return true;
-    }
+  private static final StatusProvider STATUS = io.viewsync.server.http.EmbeddedStatus.READY;
 
-    @Override
-    public String notReadyReason() {
-      return "";
-    }
-
-    @Override
-    public Object status() {
-      return Map.of();
-    }
-  };
 
   @AfterEach
   void stopServer() {
