@@ -47,10 +47,18 @@ public final class Replicas implements AutoCloseable {
   private volatile Rebuild rebuild;
   private volatile RebuildStatus last = RebuildStatus.IDLE;
 
+  private final java.util.function.UnaryOperator<ReplicatorConfig> buildingConfig;
+
   /** @param config the service's replicator config: its replica directory, and the base slot name */
   public Replicas(ReplicatorConfig config, SyncHub hub) {
+    this(config, hub, c -> c);
+  }
+
+  /** For tests: {@code building} changes the config of a rebuild's new replicator (to make it fail, say). */
+  Replicas(ReplicatorConfig config, SyncHub hub, java.util.function.UnaryOperator<ReplicatorConfig> building) {
     this.config = config;
     this.hub = hub;
+    this.buildingConfig = building;
   }
 
   /** The slot to continue {@code dir}'s replica with: the one it records when it is one of ours, else the base. */
@@ -230,7 +238,8 @@ public final class Replicas implements AutoCloseable {
       try {
         Files.createDirectories(dir);
         ReplicaStore.deleteFiles(dir);
-        Replicator b = new Replicator(config.withSlot(slot).withReplicaDir(dir), new ReplicaListener() {
+        Replicator b = new Replicator(buildingConfig.apply(config.withSlot(slot).withReplicaDir(dir)),
+            new ReplicaListener() {
           @Override
           public void versionReady(Lsn version) {}
         });
@@ -263,10 +272,32 @@ public final class Replicas implements AutoCloseable {
       } catch (Exception | Error e) {
         if (!"swapping".equals(state)) {
           cleanUp();
+        } else if (swapping) {
+          resumeServing(); // the old replicator was stopped: serve again whatever replica.db now is
         }
         log.error("online rebuild failed{}: {}", "swapping".equals(state) ? " while swapping" : " (the serving "
             + "replica is untouched)", e.getMessage(), e);
         finish("failed", e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    }
+
+    /**
+     * After a swap failed half-way: starts a replicator on the replica in the service's directory (the old one if
+     * the new file was not moved in yet, else the new one), with the slot it records, so the service serves again.
+     */
+    private void resumeServing() {
+      try {
+        String s = slotFor(config.replicaDir(), config.slot());
+        Replicator r = serving(new Replicator(config.withSlot(s), hub, current.stats()));
+        current = r;
+        currentSlot = s;
+        r.start();
+        swapping = false;
+        watch(r);
+        log.warn("online rebuild: serving again from slot {} after the failed swap", s);
+      } catch (Exception | Error e) {
+        log.error("online rebuild: cannot serve again after the failed swap", e);
+        terminated.completeExceptionally(e);
       }
     }
 
@@ -304,8 +335,8 @@ public final class Replicas implements AutoCloseable {
       Replicator next = serving(new Replicator(config.withSlot(slot), hub, old.stats()));
       current = next;
       currentSlot = slot;
-      swapping = false;
       next.start();
+      swapping = false;
       watch(next);
       swapMillis = (System.nanoTime() - t0) / 1_000_000;
       log.info("online rebuild: swapped in {} ms; the replica streams from slot {}", swapMillis, slot);

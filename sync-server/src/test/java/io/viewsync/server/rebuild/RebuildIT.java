@@ -337,4 +337,37 @@ class RebuildIT {
       }
     }
   }
+
+  /** A rebuild that fails (here: its new replicator cannot reach Postgres) says why and leaves the serving replica
+   * as it was: still streaming, its slot kept, no rebuild folder or slot left behind. */
+  @Test
+  void aRebuildThatFailsSaysWhyAndLeavesTheServingReplicaUntouched(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    db.execute("CREATE TABLE IF NOT EXISTS kept (id int8 PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
+    ReplicatorConfig base = ReplicaTesting.config(db, dir);
+    ReplicatorConfig config = base.withSlot(base.slot() + "_fail");
+    java.util.function.UnaryOperator<ReplicatorConfig> unreachable = c -> new ReplicatorConfig(
+        new io.viewsync.core.source.pg.PgConnector("jdbc:postgresql://127.0.0.1:1/nowhere", new java.util.Properties()),
+        c.replicaDir(), c.slot(), c.publication(), c.tables(), c.copyWorkers(), c.heartbeatInterval(),
+        c.maxBatchRows(), c.maxBatchMillis());
+    try (SyncHub hub = new SyncHub("test", dir, ViewSyncer.Options.DEFAULTS);
+         Replicas replicas = new Replicas(config, hub, unreachable)) {
+      hub.attach(replicas::store);
+      replicas.start();
+      assertThat(ReplicaOracle.await(60_000, () -> "streaming".equals(replicas.current().status().phase()))).isTrue();
+      io.viewsync.replica.Replicator serving = replicas.current();
+      assertThat(replicas.rebuild().started()).isTrue();
+      assertThat(ReplicaOracle.await(60_000, () -> replicas.status().state().equals("failed"))).as("%s",
+          replicas.status()).isTrue();
+      assertThat(replicas.status().error()).isNotBlank();
+      assertThat(replicas.current()).as("the serving replicator is the same").isSameAs(serving);
+      db.execute("INSERT INTO kept VALUES (2)");
+      ReplicaTesting.createMarker(db);
+      assertThat(ReplicaOracle.await(30_000, () -> "streaming".equals(serving.status().phase())
+          && serving.status().tables().stream().anyMatch(t -> t.name().equals("kept")))).isTrue();
+      assertThat(slots(db)).contains(config.slot()).doesNotContain(Replicas.alternate(config.slot()));
+      assertThat(Files.exists(dir.resolve(Replicas.REBUILD_DIR))).isFalse();
+      assertThat(replicas.rebuild().started()).as("a new one may start after a failure").isTrue();
+    }
+  }
 }
