@@ -28,29 +28,33 @@ final class CopyProgressPrinter {
   private static void run(Supplier<Replicator> replicator, PrintStream err) {
     long start = System.nanoTime();
     boolean drawn = false;
-    long copied = 0; // rows, as last drawn
     try {
       while (true) {
         ReplicatorStatus s = replicator.get().status();
         boolean copying = "copying".equals(s.phase()) || "starting".equals(s.phase());
         long done = 0;
         long estimate = 0;
+        boolean unknown = false;
         for (ReplicatorStatus.Table table : s.tables()) {
-          if (table.estimate() >= 0) {
+          if ("copying".equals(table.state())) {
             done += Math.max(0, table.rows());
-            estimate += table.estimate();
+            unknown |= table.estimate() < 0;
+            estimate += Math.max(0, table.estimate());
           }
         }
+        if (unknown) {
+          estimate = -1;
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        if (copying && estimate > 0) {
+        if (copying && !s.tables().isEmpty()) {
           Double eta = done > 0 && estimate > done ? elapsed * (estimate - done) / done : null;
-          err.print("\r" + ProgressBar.line("initial copy", done, estimate, elapsed, eta, false) + "\u001b[K");
-          copied = done;
+          // Cursor back to the line's start: a log line written meanwhile overwrites the bar, not follows it.
+          err.print("\r" + ProgressBar.line("initial copy", done, estimate, elapsed, eta, false) + "\u001b[K\r");
           err.flush();
           drawn = true;
         } else if (!copying) {
           if (drawn) {
-            err.println("\r" + ProgressBar.line("initial copy", copied, copied, elapsed, null, true) + "\u001b[K");
+            err.println(String.format(java.util.Locale.ROOT, "\rinitial copy done in %.1f s\u001b[K", elapsed));
           }
           return;
         }

@@ -17,6 +17,11 @@ public final class ProgressBar {
    */
   public static String line(String state, long done, long estimate, double elapsedSeconds, Double etaSeconds,
       boolean complete) {
+    if (estimate <= 0 && !complete) {
+      // No estimate (a table Postgres never analyzed): the rows so far, without a bar that would lie.
+      return String.format(Locale.ROOT, "%-12s [%s]  %,d rows (no estimate)  %.1f s", state, "?".repeat(WIDTH),
+          done, elapsedSeconds);
+    }
     double fraction = complete ? 1 : estimate > 0 ? Math.min(1.0, (double) done / estimate) : 0;
     int filled = (int) Math.round(fraction * WIDTH);
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-12s [", state));

@@ -197,14 +197,18 @@ public final class Replicas implements AutoCloseable {
     private void noteProgress(ReplicatorStatus st) {
       long done = 0;
       long estimate = 0;
+      boolean unknown = false;
       for (ReplicatorStatus.Table t : st.tables()) {
-        if (t.estimate() >= 0) {
-          done += Math.max(0, t.rows());
-          estimate += t.estimate();
-        } else if (t.rows() > 0) {
-          done += t.rows(); // copied already
-          estimate += t.rows();
+        done += Math.max(0, t.rows()); // copying: rows so far; copied: its row count
+        if ("copying".equals(t.state())) {
+          unknown |= t.estimate() < 0; // a table Postgres never analyzed
+          estimate += Math.max(0, t.estimate());
+        } else {
+          estimate += Math.max(0, t.rows());
         }
+      }
+      if (unknown) {
+        estimate = -1;
       }
       copied = done;
       estimated = estimate;

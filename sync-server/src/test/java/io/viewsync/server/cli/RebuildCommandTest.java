@@ -134,5 +134,7 @@ class RebuildCommandTest {
     assertThat(RebuildCommand.progressLine(json.readTree("""
         {"state": "done", "rowsDone": 990, "rowsEstimated": 1000, "elapsedSeconds": 4.0, "etaSeconds": null}""")))
         .startsWith("done         [##############################] 100%");
+    assertThat(ProgressBar.line("copying", 500, -1, 1.0, null, false)).as("no estimate: no bar that would lie")
+        .isEqualTo("copying      [" + "?".repeat(30) + "]  500 rows (no estimate)  1.0 s");
   }
 }
