@@ -28,6 +28,7 @@ final class ReplicaBootstrap {
   private static final Logger log = LoggerFactory.getLogger(ReplicaBootstrap.class);
   static final String STATE_COPY_COMPLETE = "copy_complete";
   static final String STATE_SYSTEM_ID = "upstream_system_identifier";
+  static final String STATE_SLOT = "slot";
 
   private final ReplicatorConfig config;
   private final ReplicaStore store;
@@ -87,7 +88,7 @@ final class ReplicaBootstrap {
       store.putState(ReplicaWriter.STATE_WATERMARK, Lsn.of(consistent.value() - 1).toString());
       store.putState(ReplicaWriter.STATE_RESUME, consistent.toString());
       store.putState(STATE_SYSTEM_ID, systemId);
-      store.putState("slot", config.slot());
+      store.putState(STATE_SLOT, config.slot());
       store.putState("publication", config.publication());
       store.putState(ReplicaStore.STATE_REPLICA_ID, UUID.randomUUID().toString());
       SchemaVersions.record(store, consistent, "initial copy");

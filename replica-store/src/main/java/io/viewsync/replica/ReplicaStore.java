@@ -313,7 +313,6 @@ public final class ReplicaStore implements AutoCloseable {
     return out;
   }
 
-  /** Deletes the replica files (the database and its WAL and shared-memory files). Call after close(). */
   /**
    * What a replica file in {@code dir} records, read without a writer: its replica id, slot, schema version and
    * fingerprint, and whether its initial copy completed. Empty when there is no readable replica there.
@@ -330,7 +329,7 @@ public final class ReplicaStore implements AutoCloseable {
       while (rs.next()) {
         state.put(rs.getString(1), rs.getString(2));
       }
-      return Optional.of(new Recorded(state.get(STATE_REPLICA_ID), state.get("slot"),
+      return Optional.of(new Recorded(state.get(STATE_REPLICA_ID), state.get(ReplicaBootstrap.STATE_SLOT),
           Long.parseLong(state.getOrDefault(SchemaVersions.STATE_VERSION, "0")),
           state.get(SchemaVersions.STATE_FINGERPRINT), "true".equals(state.get(ReplicaBootstrap.STATE_COPY_COMPLETE)),
           state.get(ReplicaBootstrap.STATE_SYSTEM_ID) == null ? null
@@ -361,6 +360,7 @@ public final class ReplicaStore implements AutoCloseable {
     }
   }
 
+  /** Deletes the replica files (the database and its WAL and shared-memory files). Call after close(). */
   public static void deleteFiles(Path dir) throws IOException {
     for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
       Files.deleteIfExists(dir.resolve(FILE_NAME + suffix));

@@ -48,7 +48,6 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaWriter.class);
   public static final String HEARTBEAT_PREFIX = "viewsync.heartbeat";
   static final String STATE_WATERMARK = "watermark";
-  private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
   static final String STATE_RESUME = "resume_lsn";
   /** Change-log op: the table's content was replaced (a resync or a key change); readers re-read it. */
   static final String OP_RESET = "reset";
@@ -337,7 +336,8 @@ public final class ReplicaWriter implements ChangeSink, AutoCloseable {
       requestResync(oid, "the table was rewritten by the transaction committed at " + c.commitLsn());
     }
     rewritten.clear();
-    commitMicros = c.commitTimeMicros() + POSTGRES_EPOCH_MICROS; // the protocol counts from 2000-01-01
+    // The protocol counts from 2000-01-01.
+    commitMicros = c.commitTimeMicros() + io.viewsync.core.value.PgTimestamp.PG_EPOCH_OFFSET_MICROS;
     watermark = c.commitLsn();
     resume = Lsn.max(resume, c.endLsn());
     batchTransactions++;

@@ -24,10 +24,10 @@ import java.time.LocalDate;
  *
  * <p>Pure and stateless; safe from any thread.
  */
-final class PgTimestamp {
+public final class PgTimestamp {
 
-  /** Microseconds from 1970-01-01 to 2000-01-01, Postgres' epoch for the binary form. */
-  static final long PG_EPOCH_OFFSET_MICROS = 946_684_800_000_000L;
+  /** Microseconds from 1970-01-01 to 2000-01-01, Postgres' epoch for the binary form and the protocol's times. */
+  public static final long PG_EPOCH_OFFSET_MICROS = 946_684_800_000_000L;
 
   private static final long MICROS_PER_SECOND = 1_000_000L;
   private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;

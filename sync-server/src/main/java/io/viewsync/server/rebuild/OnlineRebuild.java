@@ -70,10 +70,7 @@ final class OnlineRebuild {
 
   RebuildStatus status() {
     Replicator b = building;
-    ReplicatorStatus st = b == null || !running() ? null : b.status();
-    if (st != null && "copying".equals(state)) {
-      noteProgress(st);
-    }
+    ReplicatorStatus st = b == null || !running() ? null : b.status(); // progress: noted by the run loop
     long done = copied;
     long estimate = estimated;
     long end = finishedNanos == 0 ? System.nanoTime() : finishedNanos;

@@ -138,19 +138,14 @@ public final class SyncHub implements ReplicaListener, AutoCloseable {
     return options;
   }
 
-  private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicLong> closes =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Counts a connection the server closed with {@code code} (the transport calls it). */
   public void countClose(int code) {
-    closes.computeIfAbsent(code, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     metrics.close(code);
   }
 
   /** How many connections the server closed with {@code code}. */
   public long closes(int code) {
-    java.util.concurrent.atomic.AtomicLong n = closes.get(code);
-    return n == null ? 0 : n.get();
+    return metrics.closes(code);
   }
 
   /** How many clients are connected (sessions the view syncer holds); waits for the view-sync thread. */

@@ -124,6 +124,12 @@ public final class SyncMetrics {
         .description("connections the server closed, by WebSocket close code").register(registry)).increment();
   }
 
+  /** How many connections the server closed with {@code code}. */
+  public long closes(int code) {
+    Counter c = closes.get(code);
+    return c == null ? 0 : (long) c.count();
+  }
+
   /** How many pokes were sent. */
   public long pokes() {
     return (long) pokes.count();

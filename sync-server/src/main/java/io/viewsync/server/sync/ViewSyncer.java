@@ -661,11 +661,6 @@ public final class ViewSyncer implements AutoCloseable {
     return lastVersion;
   }
 
-  /** Whether it is detached from any replica ({@link #detach}). */
-  public boolean detached() {
-    return views == null;
-  }
-
   /**
    * Lets go of the replica (about to be replaced by a rebuilt one) but keeps every client group with its queries
    * and rows, so that {@link #attach} to the new replica sends clients only the difference. Until then
@@ -745,7 +740,7 @@ public final class ViewSyncer implements AutoCloseable {
       }
       queries += g.subs.size();
     }
-    return new SyncMetrics.Counts(clients, degraded, groups.size(), queries, views.pipelines());
+    return new SyncMetrics.Counts(clients, degraded, groups.size(), queries, pipelines()); // also while detached
   }
 
   @Override

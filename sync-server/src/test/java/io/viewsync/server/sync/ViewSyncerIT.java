@@ -415,6 +415,19 @@ class ViewSyncerIT {
       assertThat(older.statuses).isEqualTo(Map.of("qa", "complete", "qb", "unavailable"));
       assertThat(older.rows).isEqualTo(c.rows);
       assertThat(older.errors).isEmpty();
+
+      // Detached (an online rebuild's swap), the metrics' counts are still read once a second: no failure, no
+      // pipelines; attached again to the same replica, nothing differs, so nobody is poked with rows.
+      syncer.detach();
+      assertThat(syncer.counts().pipelines()).isZero();
+      assertThat(syncer.counts().clients()).isEqualTo(2);
+      int rowsBefore = c.totalRows;
+      syncer.attach(r.store());
+      syncer.advance();
+      syncer.advance();
+      assertThat(syncer.counts().pipelines()).isPositive();
+      assertThat(c.totalRows).as("no row sent again after attaching").isEqualTo(rowsBefore);
+      assertThat(c.rows).isEqualTo(older.rows);
     }
   }
 
