@@ -33,6 +33,11 @@ public final class Service implements ServiceLauncher {
 
   @Override
   public int run(ServeConfig config) throws Exception {
+    return run(config, ServiceExtension.NONE);
+  }
+
+  @Override
+  public int run(ServeConfig config, ServiceExtension extension) throws Exception {
     logAdminState(config);
     config.createReplicaDir();
     CompletableFuture<Integer> stop = new CompletableFuture<>();
@@ -57,7 +62,8 @@ public final class Service implements ServiceLauncher {
       }
       log.info("upstream {}", upstream.redacted());
       AtomicReference<Replicas> started = new AtomicReference<>();
-      try (ServiceMetrics metrics = new ServiceMetrics();
+      try (AutoCloseable beside = extension.start(upstream);
+           ServiceMetrics metrics = new ServiceMetrics();
            SyncHub hub = new SyncHub(ServerInfo.version(), config.replicaDir(), ViewSyncer.Options.DEFAULTS,
                new SyncMetrics(metrics.registry(), () -> {
                  Replicas r = started.get();
@@ -79,9 +85,11 @@ public final class Service implements ServiceLauncher {
             new HttpServerInitializer(new ReplicatorStatusProvider(replicas::current, config.readyLagBytes(),
                 hub.metrics()::counts, replicas::status),
                 ReplicatorResyncer.of(replicas::current), config.adminToken(), hub,
-                new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE), replicas.rebuilder()))) {
+                new MetricsEndpoint(metrics::scrape, ServiceMetrics.CONTENT_TYPE), replicas.rebuilder(),
+                extension::routes))) {
           http.start();
           log.info("viewsync listening on http://{}:{}", config.bind(), http.port());
+          extension.listening("http://" + config.bind() + ":" + http.port());
           int code = stop.get();
           log.info("viewsync stopping");
           if (code != 0) {

@@ -18,4 +18,12 @@ public interface ServiceLauncher {
    * @throws Exception a failure that stops the service; the CLI prints its message on one line and exits with 1
    */
   int run(ServeConfig config) throws Exception;
+
+  /**
+   * Runs the service with {@code extension} beside it ({@code viewsync demo}). A launcher that only records the
+   * configuration (tests) may ignore the extension, which is what this default does.
+   */
+  default int run(ServeConfig config, ServiceExtension extension) throws Exception {
+    return run(config);
+  }
 }

@@ -33,6 +33,7 @@ public final class Main {
     FailureHandler failures = new FailureHandler(env);
     CommandLine cmd = new CommandLine(new ViewsyncCommand())
         .addSubcommand(new ServeCommand(launcher))
+        .addSubcommand(new DemoCommand(launcher))
         .addSubcommand(new StatusCommand(env))
         .addSubcommand(new RebuildCommand(env))
         .addSubcommand(new ResyncCommand(env))

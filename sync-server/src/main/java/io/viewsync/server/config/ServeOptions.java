@@ -26,16 +26,16 @@ import picocli.CommandLine.Option;
 public final class ServeOptions {
 
   static final String ENV_UPSTREAM = "VIEWSYNC_UPSTREAM_URL";
-  static final String ENV_REPLICA_DIR = "VIEWSYNC_REPLICA_DIR";
-  static final String ENV_PORT = "VIEWSYNC_PORT";
-  static final String ENV_BIND = "VIEWSYNC_BIND";
+  public static final String ENV_REPLICA_DIR = "VIEWSYNC_REPLICA_DIR";
+  public static final String ENV_PORT = "VIEWSYNC_PORT";
+  public static final String ENV_BIND = "VIEWSYNC_BIND";
   public static final String ENV_PUBLICATION = "VIEWSYNC_PUBLICATION";
   static final String ENV_SLOT = "VIEWSYNC_SLOT";
   static final String ENV_TABLES = "VIEWSYNC_TABLES";
   static final String ENV_COPY_WORKERS = "VIEWSYNC_COPY_WORKERS";
   static final String ENV_HEARTBEAT = "VIEWSYNC_HEARTBEAT_INTERVAL";
   static final String ENV_READY_LAG = "VIEWSYNC_READY_LAG_BYTES";
-  static final String ENV_ADMIN_TOKEN = "VIEWSYNC_ADMIN_TOKEN";
+  public static final String ENV_ADMIN_TOKEN = "VIEWSYNC_ADMIN_TOKEN";
 
   private static final Pattern BYTE_SIZE = Pattern.compile("([0-9]{1,18})\\s*(b|kib|mib|gib)?");
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The pipeline of one HTTP connection, top to bottom as bytes flow in. Sharable handlers are built once here and
@@ -52,6 +53,16 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
   /** @param rebuilder answers {@code /admin/rebuild}; null for none */
   public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
       io.viewsync.server.sync.SyncHub hub, MetricsEndpoint metrics, Rebuilder rebuilder) {
+    this(status, resyncer, adminToken, hub, metrics, rebuilder, routes -> {});
+  }
+
+  /**
+   * @param moreRoutes adds routes beside the service's own ({@code viewsync demo}'s page); the browser client is
+   *                   always served at {@link StaticFiles#CLIENT_PATH}
+   */
+  public HttpServerInitializer(StatusProvider status, TableResyncer resyncer, Optional<String> adminToken,
+      io.viewsync.server.sync.SyncHub hub, MetricsEndpoint metrics, Rebuilder rebuilder,
+      Consumer<HttpRouter.Builder> moreRoutes) {
     this.hub = hub;
     this.adminAuth = new AdminAuthHandler(adminToken);
     HttpRouter.Builder routes = HttpRouter.builder()
@@ -66,6 +77,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
       routes.get(AdminRebuildEndpoint.PATH, AdminRebuildEndpoint.status(rebuilder))
           .post(AdminRebuildEndpoint.PATH, AdminRebuildEndpoint.start(rebuilder));
     }
+    StaticFiles.client().addTo(routes, StaticFiles.CLIENT_PATH);
+    moreRoutes.accept(routes);
     this.router = routes.build();
   }
 

@@ -1,0 +1,83 @@
+package io.viewsync.server.cli;
+
+import io.viewsync.server.ServiceLauncher;
+import io.viewsync.server.config.ServeConfig;
+import io.viewsync.server.config.ServeOptions;
+import io.viewsync.server.demo.Demo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code viewsync demo}: a live system in one command. An embedded Postgres (always; the demo never writes to a
+ * database you name) with an issue tracker's schema and seed data, a writer that changes it, the service, and a
+ * demo page at {@code http://127.0.0.1:4848/}; see {@link Demo}. The data directory is kept between runs unless
+ * {@code --fresh}. Exit codes as {@code serve}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run a live demo: an embedded Postgres with an issue tracker (thousands of rows), a writer changing",
+        "it, the service, and a page at http://127.0.0.1:4848/ that stays in sync. Ctrl-C stops everything."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--port", paramLabel = "PORT", descriptionKey = ServeOptions.ENV_PORT, defaultValue = "4848",
+      description = {"HTTP and WebSocket port; 0 picks a free port.", "Env " + ServeOptions.ENV_PORT + ". Default: 4848."})
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", descriptionKey = ServeOptions.ENV_BIND, defaultValue = "127.0.0.1",
+      description = {"Address to listen on.", "Env " + ServeOptions.ENV_BIND + ". Default: 127.0.0.1."})
+  String bind;
+
+  @Option(names = "--replica-dir", paramLabel = "DIR", defaultValue = "./viewsync-demo",
+      description = {"Directory of the demo's Postgres and replica; kept between runs.", "Default: ./viewsync-demo."})
+  Path replicaDir;
+
+  @Option(names = "--fresh", description = "Start over: empty the demo's directory (its Postgres and replica) first.")
+  boolean fresh;
+
+  @Option(names = "--writes-per-second", paramLabel = "N", defaultValue = "2",
+      description = {"Changes the background writer makes upstream per second; 0 turns it off.", "Default: 2."})
+  double writesPerSecond;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN", descriptionKey = ServeOptions.ENV_ADMIN_TOKEN,
+      description = {"Bearer token that enables /admin/* (viewsync status, rebuild).",
+          "Env " + ServeOptions.ENV_ADMIN_TOKEN + ". Default: none, /admin/* is disabled."})
+  String adminToken;
+
+  @Spec
+  CommandSpec spec;
+
+  private final ServiceLauncher launcher;
+
+  DemoCommand(ServiceLauncher launcher) {
+    this.launcher = launcher;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServeConfig config;
+    try {
+      if (!(writesPerSecond >= 0 && writesPerSecond <= 1000)) {
+        throw new IllegalArgumentException("--writes-per-second must be between 0 and 1000, got " + writesPerSecond);
+      }
+      ServeConfig defaults = ServeConfig.defaults();
+      config = new ServeConfig(Optional.empty(), replicaDir, port, bind.strip(), defaults.publication(),
+          defaults.slot(), List.of(), defaults.copyWorkers(), Duration.ofSeconds(10), defaults.readyLagBytes(),
+          adminToken == null || adminToken.isBlank() ? Optional.empty() : Optional.of(adminToken.strip()));
+      config.checkReplicaDirWritable();
+      Demo.prepareDirectory(replicaDir, fresh);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--replica-dir " + replicaDir + ": " + e.getMessage(), e);
+    }
+    return launcher.run(config, new Demo(writesPerSecond));
+  }
+}
