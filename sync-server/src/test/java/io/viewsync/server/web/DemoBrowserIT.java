@@ -1,0 +1,234 @@
+package io.viewsync.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo as a newcomer meets it, in a real browser: {@code viewsync demo} from the jar (its own embedded
+ * Postgres, seed and writer), the page open in two separate headless Chromium sessions (Debian's {@code chromium}
+ * through its {@code chromedriver}; never a downloaded browser). A change upstream shows in both; the migration
+ * button degrades the page instead of breaking it; a SIGKILL of the server and a restart, and both pages reconnect
+ * and converge on what Postgres holds. Screenshots go to {@code target/e2e-screenshots} (a build artifact).
+ *
+ * <p>{@code VIEWSYNC_CHROMIUM} and {@code VIEWSYNC_CHROMEDRIVER} name other binaries; without any the test fails
+ * and says what to install.
+ */
+class DemoBrowserIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final List<WebDriver> drivers = new ArrayList<>();
+
+  @AfterEach
+  void quitBrowsers() {
+    drivers.forEach(WebDriver::quit);
+  }
+
+  private static String binary(String env, String fallback) {
+    String value = System.getenv(env);
+    Path path = Path.of(value == null || value.isBlank() ? fallback : value);
+    assertThat(Files.isExecutable(path)).as("%s is missing: install Debian's chromium and chromium-driver"
+        + " (apt-get install chromium chromium-driver), or set %s", path, env).isTrue();
+    return path.toString();
+  }
+
+  private WebDriver browser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(binary("VIEWSYNC_CHROMIUM", "/usr/bin/chromium"));
+    // No downloads, no calls home: this machine's network is closed, and the test must not depend on one.
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+        "--no-first-run", "--window-size=1280,900");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(binary("VIEWSYNC_CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
+        .usingAnyFreePort().build();
+    WebDriver driver = new ChromeDriver(service, options); // each session has its own fresh profile
+    drivers.add(driver);
+    return driver;
+  }
+
+  private static <T> T await(WebDriver driver, String what, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, WAIT).withMessage(what).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition);
+  }
+
+  private static String text(WebDriver driver, String testid) {
+    List<WebElement> found = driver.findElements(By.cssSelector("[data-testid=" + testid + "]"));
+    return found.isEmpty() ? null : found.get(0).getText().strip();
+  }
+
+  private static String titleOf(WebDriver driver, long id) {
+    List<WebElement> found = driver.findElements(
+        By.cssSelector("[data-testid=issue-row][data-id='" + id + "'] [data-testid=issue-title]"));
+    return found.isEmpty() ? null : found.get(0).getText().strip();
+  }
+
+  private static List<Long> listedIds(WebDriver driver) {
+    return driver.findElements(By.cssSelector("[data-testid=issue-row]")).stream()
+        .map(e -> Long.parseLong(e.getAttribute("data-id"))).toList();
+  }
+
+  private static void screenshot(WebDriver driver, String name) throws Exception {
+    Path dir = Path.of(System.getProperty("viewsync.screenshots", "target/e2e-screenshots"));
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+  }
+
+  /** Sets an issue's title upstream, with a modified time ahead of the writer's so it leads the default list. */
+  private static String retitle(Connection c, long id, String label) throws SQLException {
+    String title = label + " " + UUID.randomUUID().toString().substring(0, 8);
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE issue SET title = ?, modified = now() + interval '1 day' WHERE id = ?")) {
+      ps.setString(1, title);
+      ps.setLong(2, id);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    return title;
+  }
+
+  /** The default list as Postgres answers it: the 50 most recently modified issues. */
+  private static List<Long> upstreamList(Connection c) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM issue ORDER BY modified DESC, id LIMIT 50");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  /** Waits until the page lists exactly what Postgres answers at the same moment (the writer keeps changing it). */
+  private static void awaitConverged(WebDriver driver, Connection c, String what) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<Long> page = List.of();
+    List<Long> upstream = List.of();
+    while (System.nanoTime() < deadline) {
+      upstream = upstreamList(c);
+      page = listedIds(driver);
+      if (page.equals(upstream)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(what + ": the page's list never equalled Postgres'; last page " + page + ", upstream "
+        + upstream);
+  }
+
+  /** The demo's embedded Postgres, from the URL {@code /demo/info} gives ({@code postgresql://user@host:port/db}). */
+  private static Connection upstream(JsonNode info) throws SQLException {
+    java.net.URI u = java.net.URI.create(info.get("postgres").asText());
+    return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(),
+        u.getUserInfo(), null);
+  }
+
+  private static void awaitLive(WebDriver driver, String what) {
+    await(driver, what + ": page ready", d -> "true".equals(
+        ((JavascriptExecutor) d).executeScript("return document.documentElement.dataset.viewsyncReady")));
+    await(driver, what + ": connected", d -> "connected".equals(text(d, "conn-state")));
+  }
+
+  @Test
+  void twoBrowsersFollowUpstreamThroughAMigrationAndAServerRestart(@TempDir Path tmp) throws Exception {
+    int port = ServiceProcess.freePort();
+    try (ServiceProcess demo = new ServiceProcess(tmp.resolve("demo.log"), port, "demo", "--fresh",
+        "--replica-dir", tmp.resolve("demo").toString(), "--writes-per-second", "2").start()) {
+      JsonNode info = JSON.readTree(demo.get("/demo/info").body());
+      try (Connection c = upstream(info)) {
+        WebDriver a = browser();
+        WebDriver b = browser();
+        for (WebDriver d : List.of(a, b)) {
+          d.get(demo.baseUrl() + "/");
+          awaitLive(d, "first load");
+          assertThat(text(d, "compat-status")).isEqualTo("full");
+        }
+        assertThat(text(a, "cookie")).isNotBlank();
+        screenshot(a, "1-live");
+
+        // A change upstream reaches both browsers.
+        String title = retitle(c, 7, "E2E: both pages show this");
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "the new title of issue 7", x -> title.equals(titleOf(x, 7)));
+          awaitConverged(d, c, "after the change");
+        }
+        screenshot(b, "2-change-in-second-browser");
+
+        // The migration button: the page stays up and says what it cannot show.
+        a.findElement(By.cssSelector("[data-testid=migrate]")).click();
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "degraded after the migration", x -> "degraded".equals(text(x, "compat-status")));
+          await(d, "the urgent panel is unavailable",
+              x -> !x.findElements(By.cssSelector("[data-testid=urgent-unavailable]")).isEmpty());
+          assertThat(text(d, "conn-state")).isEqualTo("connected");
+        }
+        await(a, "the migration's result", x -> text(x, "migration-result") != null
+            && text(x, "migration-result").contains("severity"));
+        String degradedTitle = retitle(c, 8, "E2E: still live while degraded");
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "a change shows while degraded", x -> degradedTitle.equals(titleOf(x, 8)));
+          assertThat(d.findElement(By.cssSelector("[data-testid=issue-row][data-id='8'] [data-testid=issue-priority]"))
+              .getText().strip()).as("priority is not on the server any more").isEqualTo("—");
+          awaitConverged(d, c, "while degraded");
+        }
+        screenshot(a, "3-degraded-after-migration");
+
+        // The server is killed; the pages notice, and converge again once it is back.
+        demo.kill();
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "the page notices the server is gone", x -> !"connected".equals(text(x, "conn-state")));
+        }
+        screenshot(a, "4-server-killed");
+      }
+      demo.start(); // same directory, no --fresh: the same Postgres, replica and client view records
+      info = JSON.readTree(demo.get("/demo/info").body());
+      try (Connection c = upstream(info)) {
+        WebDriver a = drivers.get(0);
+        WebDriver b = drivers.get(1);
+        String afterRestart = retitle(c, 9, "E2E: after the restart");
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "reconnected", x -> "connected".equals(text(x, "conn-state")));
+          await(d, "a change after the restart", x -> afterRestart.equals(titleOf(x, 9)));
+          awaitConverged(d, c, "after the restart");
+        }
+        // Renaming the column back makes the page whole again.
+        b.findElement(By.cssSelector("[data-testid=migrate]")).click();
+        for (WebDriver d : List.of(a, b)) {
+          await(d, "full again", x -> "full".equals(text(x, "compat-status")));
+          await(d, "urgent issues listed again",
+              x -> !x.findElements(By.cssSelector("[data-testid=urgent-row]")).isEmpty());
+          awaitConverged(d, c, "after the column came back");
+        }
+        screenshot(a, "5-reconnected-and-whole-again");
+      }
+      assertThat(demo.stop()).as("a clean stop on SIGTERM; log:%n%s", demo.log()).isZero();
+      assertThat(tmp.resolve("demo/postgres/postmaster.pid")).as("the embedded Postgres stopped with it").doesNotExist();
+    }
+  }
+}
