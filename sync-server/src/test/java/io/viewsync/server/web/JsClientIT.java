@@ -50,8 +50,8 @@ class JsClientIT {
       String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(node.waitFor(10, TimeUnit.MINUTES)).isTrue();
       Files.writeString(tmp.resolve("node.log"), out);
-      System.out.println(out.lines().filter(l -> l.startsWith("# ") || l.startsWith("not ok")).reduce("",
-          (a, b) -> a + b + "\n"));
+      System.out.println(out.lines().filter(l -> SUMMARY.matcher(l).matches() || l.strip().startsWith("not ok"))
+          .reduce("clients/js tests:\n", (a, b) -> a + b + "\n"));
       java.util.Map<String, Integer> summary = new java.util.HashMap<>();
       Matcher m = SUMMARY.matcher(out);
       while (m.find()) {
