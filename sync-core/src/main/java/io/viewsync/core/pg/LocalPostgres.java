@@ -75,6 +75,14 @@ public final class LocalPostgres implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * True when a server started by this JVM could use {@code dataDir}: when the JVM runs as root, the server runs as
+   * an unprivileged account, which must be able to traverse every parent of the directory.
+   */
+  public static boolean canUseDataDir(Path dataDir) {
+    return ServerAccount.forThisProcess().canReach(dataDir.toAbsolutePath().normalize());
+  }
+
   /** Options; every one has a default. Not thread-safe. */
   public static final class Builder {
     private Path dataDir;

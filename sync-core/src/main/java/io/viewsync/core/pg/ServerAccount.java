@@ -78,6 +78,11 @@ final class ServerAccount {
     }
   }
 
+  /** True when this account can reach {@code dir} (always, when the JVM runs the server as itself). */
+  boolean canReach(Path dir) {
+    return user == null || untraversableParent(dir).isEmpty();
+  }
+
   private static Optional<Path> untraversableParent(Path dir) {
     for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
       try {

@@ -1,6 +1,7 @@
 package io.viewsync.server.demo;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.viewsync.server.EmbeddedUpstream;
 import io.viewsync.server.ServiceExtension;
 import io.viewsync.server.config.UpstreamUrl;
 import io.viewsync.server.http.ErrorKind;
@@ -65,16 +66,27 @@ public final class Demo implements ServiceExtension {
             + ", which viewsync demo did not make (no " + MARKER + " in it): pick another --replica-dir or remove it"
             + " yourself");
       }
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
-          Files.delete(p);
-        }
+      Path postgres = EmbeddedUpstream.dataDir(dir);
+      deleteTree(dir, false);
+      if (!postgres.startsWith(dir.toAbsolutePath().normalize())) {
+        deleteTree(postgres, true); // kept elsewhere, see EmbeddedUpstream.dataDir
       }
       log.info("--fresh: emptied {}", dir.toAbsolutePath().normalize());
     }
     Files.createDirectories(dir);
     if (!Files.exists(dir.resolve(MARKER))) {
       Files.writeString(dir.resolve(MARKER), "This directory holds viewsync demo's data; viewsync demo --fresh empties it.\n");
+    }
+  }
+
+  private static void deleteTree(Path root, boolean withRoot) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> withRoot || !p.equals(root)).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
