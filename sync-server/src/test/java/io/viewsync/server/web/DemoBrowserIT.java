@@ -24,7 +24,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -79,20 +78,38 @@ class DemoBrowserIT {
         .until(condition);
   }
 
+  // Read in one script each: the page re-renders on every poke, so elements found one call earlier may be gone.
+
+  private static Object script(WebDriver driver, String js, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(js, args);
+  }
+
   private static String text(WebDriver driver, String testid) {
-    List<WebElement> found = driver.findElements(By.cssSelector("[data-testid=" + testid + "]"));
-    return found.isEmpty() ? null : found.get(0).getText().strip();
+    return (String) script(driver, "const e = document.querySelector(`[data-testid=${arguments[0]}]`);"
+        + " return e ? e.textContent.trim() : null;", testid);
   }
 
   private static String titleOf(WebDriver driver, long id) {
-    List<WebElement> found = driver.findElements(
-        By.cssSelector("[data-testid=issue-row][data-id='" + id + "'] [data-testid=issue-title]"));
-    return found.isEmpty() ? null : found.get(0).getText().strip();
+    return (String) script(driver, "const e = document.querySelector("
+        + "`[data-testid=issue-row][data-id='${arguments[0]}'] [data-testid=issue-title]`);"
+        + " return e ? e.textContent.trim() : null;", String.valueOf(id));
   }
 
+  private static String priorityOf(WebDriver driver, long id) {
+    return (String) script(driver, "const e = document.querySelector("
+        + "`[data-testid=issue-row][data-id='${arguments[0]}'] [data-testid=issue-priority]`);"
+        + " return e ? e.textContent.trim() : null;", String.valueOf(id));
+  }
+
+  private static boolean present(WebDriver driver, String testid) {
+    return (Boolean) script(driver, "return document.querySelector(`[data-testid=${arguments[0]}]`) !== null;", testid);
+  }
+
+  @SuppressWarnings("unchecked")
   private static List<Long> listedIds(WebDriver driver) {
-    return driver.findElements(By.cssSelector("[data-testid=issue-row]")).stream()
-        .map(e -> Long.parseLong(e.getAttribute("data-id"))).toList();
+    List<Object> ids = (List<Object>) script(driver, "return Array.from("
+        + "document.querySelectorAll('[data-testid=issue-row]'), e => e.dataset.id);");
+    return ids.stream().map(id -> Long.parseLong(String.valueOf(id))).toList();
   }
 
   private static void screenshot(WebDriver driver, String name) throws Exception {
@@ -125,6 +142,42 @@ class DemoBrowserIT {
     return ids;
   }
 
+  private static Object commentIds(Connection c, long issue) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM comment WHERE issue_id = ?"
+        + " LIMIT 20) x")) {
+      ps.setLong(1, issue);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Object detailCommentCount(WebDriver driver) {
+    return ((Number) script(driver, "return document.querySelectorAll("
+        + "'[data-testid=issue-detail] [data-testid=comment]').length;")).longValue();
+  }
+
+  /** Waits until what the page shows equals what Postgres answers at the same moment. */
+  private static void awaitEqual(WebDriver driver, String what, java.util.function.Supplier<Object> upstream,
+      Function<WebDriver, Object> page) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    Object expected = null;
+    Object shown = null;
+    while (System.nanoTime() < deadline) {
+      expected = upstream.get();
+      shown = page.apply(driver);
+      if (expected.equals(shown)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(what + ": the page never showed what Postgres has; last page " + shown + ", upstream "
+        + expected);
+  }
+
   /** Waits until the page lists exactly what Postgres answers at the same moment (the writer keeps changing it). */
   private static void awaitConverged(WebDriver driver, Connection c, String what) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -151,7 +204,7 @@ class DemoBrowserIT {
 
   private static void awaitLive(WebDriver driver, String what) {
     await(driver, what + ": page ready", d -> "true".equals(
-        ((JavascriptExecutor) d).executeScript("return document.documentElement.dataset.viewsyncReady")));
+        script(d, "return document.documentElement.dataset.viewsyncReady")));
     await(driver, what + ": connected", d -> "connected".equals(text(d, "conn-state")));
   }
 
@@ -182,12 +235,18 @@ class DemoBrowserIT {
         }
         screenshot(b, "2-change-in-second-browser");
 
+        // An issue's detail: its comments, newest first, 20 at most, as Postgres has them.
+        script(a, "document.querySelector(`[data-testid=issue-row][data-id='7']`).click();");
+        await(a, "the detail of issue 7", x -> (Boolean) script(x,
+            "return document.querySelector(`[data-testid=issue-detail][data-id='7']`) !== null;"));
+        awaitEqual(a, "the comments of issue 7", () -> commentIds(c, 7), x -> detailCommentCount(x));
+        screenshot(a, "2-issue-detail");
+
         // The migration button: the page stays up and says what it cannot show.
         a.findElement(By.cssSelector("[data-testid=migrate]")).click();
         for (WebDriver d : List.of(a, b)) {
           await(d, "degraded after the migration", x -> "degraded".equals(text(x, "compat-status")));
-          await(d, "the urgent panel is unavailable",
-              x -> !x.findElements(By.cssSelector("[data-testid=urgent-unavailable]")).isEmpty());
+          await(d, "the urgent panel is unavailable", x -> present(x, "urgent-unavailable"));
           assertThat(text(d, "conn-state")).isEqualTo("connected");
         }
         await(a, "the migration's result", x -> text(x, "migration-result") != null
@@ -195,8 +254,7 @@ class DemoBrowserIT {
         String degradedTitle = retitle(c, 8, "E2E: still live while degraded");
         for (WebDriver d : List.of(a, b)) {
           await(d, "a change shows while degraded", x -> degradedTitle.equals(titleOf(x, 8)));
-          assertThat(d.findElement(By.cssSelector("[data-testid=issue-row][data-id='8'] [data-testid=issue-priority]"))
-              .getText().strip()).as("priority is not on the server any more").isEqualTo("—");
+          assertThat(priorityOf(d, 8)).as("priority is not on the server any more").isEqualTo("—");
           awaitConverged(d, c, "while degraded");
         }
         screenshot(a, "3-degraded-after-migration");
@@ -223,8 +281,7 @@ class DemoBrowserIT {
         b.findElement(By.cssSelector("[data-testid=migrate]")).click();
         for (WebDriver d : List.of(a, b)) {
           await(d, "full again", x -> "full".equals(text(x, "compat-status")));
-          await(d, "urgent issues listed again",
-              x -> !x.findElements(By.cssSelector("[data-testid=urgent-row]")).isEmpty());
+          await(d, "urgent issues listed again", x -> present(x, "urgent-row"));
           awaitConverged(d, c, "after the column came back");
         }
         screenshot(a, "5-reconnected-and-whole-again");
