@@ -27,6 +27,17 @@ class JsClientIT {
       Pattern.MULTILINE);
 
   @Test
+  void theHandWrittenTypesCompileAgainstTheWayTheReadmeUsesTheClient() throws Exception {
+    Path clientDir = Path.of(System.getProperty("viewsync.repo"), "clients", "js").toAbsolutePath().normalize();
+    // TypeScript comes from the npm registry (pinned in package.json); test/types/usage.ts holds an @ts-expect-error.
+    Process npm = new ProcessBuilder("npm", "run", "--silent", "typecheck").directory(clientDir.toFile())
+        .redirectErrorStream(true).start();
+    String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(npm.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(npm.exitValue()).as("npm run typecheck:%n%s", out).isZero();
+  }
+
+  @Test
   void theJavaScriptClientsTestsPassAgainstARealServer(TestDatabase db, @TempDir Path tmp) throws Exception {
     Path clientDir = Path.of(System.getProperty("viewsync.repo"), "clients", "js").toAbsolutePath().normalize();
     assertThat(clientDir.resolve("package.json")).exists();
