@@ -5,16 +5,13 @@ import static io.viewsync.bench.ResultTable.f;
 import io.viewsync.core.pg.PgBinaries;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 
 /**
@@ -136,10 +133,6 @@ final class InitialCopyBench {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    io.viewsync.core.FileTrees.delete(dir);
   }
 }

@@ -259,11 +259,7 @@ final class ViewTarget implements AutoCloseable {
       up.dropDatabase(db);
     }
     if (deleteReplica) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      io.viewsync.core.FileTrees.delete(dir);
     }
   }
 }

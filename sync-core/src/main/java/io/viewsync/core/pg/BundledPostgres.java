@@ -14,12 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -84,7 +82,7 @@ public final class BundledPostgres {
           throw new IOException("cannot rename " + partial + " to " + target, e);
         }
       } finally {
-        deleteTree(partial);
+        io.viewsync.core.FileTrees.delete(partial);
       }
       log.info("unpacked the bundled PostgreSQL binaries into {} in {} ms", target,
           (System.nanoTime() - started) / 1_000_000);
@@ -139,17 +137,6 @@ public final class BundledPostgres {
           boolean executable = (entry.getMode() & 0100) != 0;
           Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
         }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

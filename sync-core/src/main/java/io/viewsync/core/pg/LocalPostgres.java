@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -342,10 +341,8 @@ public final class LocalPostgres implements AutoCloseable {
     if (!throwaway || dataDir == null) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(dataDir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      io.viewsync.core.FileTrees.delete(dataDir);
     } catch (IOException e) {
       log.warn("could not delete throwaway PostgreSQL directory {}: {}", dataDir, e.toString());
     }

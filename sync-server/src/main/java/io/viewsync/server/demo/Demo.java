@@ -1,6 +1,7 @@
 package io.viewsync.server.demo;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.viewsync.core.FileTrees;
 import io.viewsync.server.EmbeddedUpstream;
 import io.viewsync.server.ServiceExtension;
 import io.viewsync.server.config.UpstreamUrl;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -67,26 +67,15 @@ public final class Demo implements ServiceExtension {
             + " yourself");
       }
       Path postgres = EmbeddedUpstream.dataDir(dir);
-      deleteTree(dir, false);
+      FileTrees.deleteContents(dir);
       if (!postgres.startsWith(dir.toAbsolutePath().normalize())) {
-        deleteTree(postgres, true); // kept elsewhere, see EmbeddedUpstream.dataDir
+        FileTrees.delete(postgres); // kept elsewhere, see EmbeddedUpstream.dataDir
       }
       log.info("--fresh: emptied {}", dir.toAbsolutePath().normalize());
     }
     Files.createDirectories(dir);
     if (!Files.exists(dir.resolve(MARKER))) {
       Files.writeString(dir.resolve(MARKER), "This directory holds viewsync demo's data; viewsync demo --fresh empties it.\n");
-    }
-  }
-
-  private static void deleteTree(Path root, boolean withRoot) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> withRoot || !p.equals(root)).toList()) {
-        Files.delete(p);
-      }
     }
   }
 
