@@ -213,83 +213,141 @@ class DemoBrowserIT {
     // Traversable by the unprivileged account the embedded Postgres runs as when the tests run as root.
     Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     int port = ServiceProcess.freePort();
-    try (ServiceProcess demo = new ServiceProcess(tmp.resolve("demo.log"), port, "demo", "--fresh",
+    Path artifacts = Files.createDirectories(Path.of(System.getProperty("viewsync.screenshots", "target/e2e-screenshots")));
+    Files.deleteIfExists(artifacts.resolve("demo.log"));
+    try (ServiceProcess demo = new ServiceProcess(artifacts.resolve("demo.log"), port, "demo", "--fresh",
         "--replica-dir", tmp.resolve("demo").toString(), "--writes-per-second", "2").start()) {
-      JsonNode info = JSON.readTree(demo.get("/demo/info").body());
-      try (Connection c = upstream(info)) {
-        WebDriver a = browser();
-        WebDriver b = browser();
-        for (WebDriver d : List.of(a, b)) {
-          d.get(demo.baseUrl() + "/");
-          awaitLive(d, "first load");
-          assertThat(text(d, "compat-status")).isEqualTo("full");
+      try {
+        run(demo, tmp);
+      } catch (Throwable failure) {
+        // What each page showed, for the report: its screen and its own account of the sync state.
+        for (int i = 0; i < drivers.size(); i++) {
+          try {
+            screenshot(drivers.get(i), "failed-browser-" + (i + 1));
+            failure.addSuppressed(new AssertionError("browser " + (i + 1) + " shows:\n" + script(drivers.get(i),
+                "return ['conn-state','cookie','schema-version','pokes','compat-status'].map(t => t + ': ' +"
+                    + " (document.querySelector(`[data-testid=${t}]`)||{}).textContent).join('\\n') + '\\n'"
+                    + " + (document.getElementById('activity')||{}).innerText;")));
+          } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+          }
         }
-        assertThat(text(a, "cookie")).isNotBlank();
-        screenshot(a, "1-live");
-
-        // A change upstream reaches both browsers.
-        String title = retitle(c, 7, "E2E: both pages show this");
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "the new title of issue 7", x -> title.equals(titleOf(x, 7)));
-          awaitConverged(d, c, "after the change");
-        }
-        screenshot(b, "2-change-in-second-browser");
-
-        // An issue's detail: its comments, newest first, 20 at most, as Postgres has them.
-        script(a, "document.querySelector(`[data-testid=issue-row][data-id='7']`).click();");
-        await(a, "the detail of issue 7", x -> (Boolean) script(x,
-            "return document.querySelector(`[data-testid=issue-detail][data-id='7']`) !== null;"));
-        awaitEqual(a, "the comments of issue 7", () -> commentIds(c, 7), x -> detailCommentCount(x));
-        screenshot(a, "2-issue-detail");
-
-        // The migration button: the page stays up and says what it cannot show.
-        a.findElement(By.cssSelector("[data-testid=migrate]")).click();
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "degraded after the migration", x -> "degraded".equals(text(x, "compat-status")));
-          await(d, "the urgent panel is unavailable", x -> present(x, "urgent-unavailable"));
-          assertThat(text(d, "conn-state")).isEqualTo("connected");
-        }
-        await(a, "the migration's result", x -> text(x, "migration-result") != null
-            && text(x, "migration-result").contains("severity"));
-        String degradedTitle = retitle(c, 8, "E2E: still live while degraded");
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "a change shows while degraded", x -> degradedTitle.equals(titleOf(x, 8)));
-          assertThat(priorityOf(d, 8)).as("priority is not on the server any more").isEqualTo("—");
-          awaitConverged(d, c, "while degraded");
-        }
-        screenshot(a, "3-degraded-after-migration");
-
-        // The server is killed; the pages notice, and converge again once it is back.
-        demo.kill();
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "the page notices the server is gone", x -> !"connected".equals(text(x, "conn-state")));
-        }
-        screenshot(a, "4-server-killed");
+        throw failure;
       }
-      demo.start(); // same directory, no --fresh: the same Postgres, replica and client view records
-      info = JSON.readTree(demo.get("/demo/info").body());
-      try (Connection c = upstream(info)) {
-        WebDriver a = drivers.get(0);
-        WebDriver b = drivers.get(1);
-        String afterRestart = retitle(c, 9, "E2E: after the restart");
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "reconnected", x -> "connected".equals(text(x, "conn-state")));
-          await(d, "a change after the restart", x -> afterRestart.equals(titleOf(x, 9)));
-          awaitConverged(d, c, "after the restart");
-        }
-        // Renaming the column back makes the page whole again.
-        b.findElement(By.cssSelector("[data-testid=migrate]")).click();
-        for (WebDriver d : List.of(a, b)) {
-          await(d, "full again", x -> "full".equals(text(x, "compat-status")));
-          await(d, "urgent issues listed again", x -> present(x, "urgent-row"));
-          awaitConverged(d, c, "after the column came back");
-        }
-        screenshot(a, "5-reconnected-and-whole-again");
-      }
-      assertThat(demo.stop()).as("a clean stop on SIGTERM (143 is the JVM's exit code for it); log:%n%s",
-          demo.log()).isIn(0, 143);
-      assertThat(demo.log()).contains("stopped PostgreSQL");
-      assertThat(tmp.resolve("demo/postgres/postmaster.pid")).as("the embedded Postgres stopped with it").doesNotExist();
     }
+  }
+
+  /** Polls a JSON endpoint until {@code done} holds; the last answer, or null after {@link #WAIT}. */
+  private static JsonNode awaitJson(ServiceProcess service, String path,
+      java.util.function.Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      java.net.http.HttpResponse<String> r = service.get(path);
+      if (r != null && r.statusCode() == 200) {
+        JsonNode j = JSON.readTree(r.body());
+        if (done.test(j)) {
+          return j;
+        }
+      }
+      Thread.sleep(200);
+    }
+    return null;
+  }
+
+  /** The scenario; the caller reports what the pages showed when it fails. */
+  private void run(ServiceProcess demo, Path tmp) throws Exception {
+    List<String> cookies = new ArrayList<>();
+    List<Long> resets = new ArrayList<>();
+    JsonNode info = JSON.readTree(demo.get("/demo/info").body());
+    try (Connection c = upstream(info)) {
+      WebDriver a = browser();
+      WebDriver b = browser();
+      for (WebDriver d : List.of(a, b)) {
+        d.get(demo.baseUrl() + "/");
+        awaitLive(d, "first load");
+        assertThat(text(d, "compat-status")).isEqualTo("full");
+      }
+      assertThat(text(a, "cookie")).isNotBlank();
+      screenshot(a, "1-live");
+
+      // A change upstream reaches both browsers.
+      String title = retitle(c, 7, "E2E: both pages show this");
+      for (WebDriver d : List.of(a, b)) {
+        await(d, "the new title of issue 7", x -> title.equals(titleOf(x, 7)));
+        awaitConverged(d, c, "after the change");
+      }
+      screenshot(b, "2-change-in-second-browser");
+
+      // An issue's detail: its comments, newest first, 20 at most, as Postgres has them.
+      script(a, "document.querySelector(`[data-testid=issue-row][data-id='7']`).click();");
+      await(a, "the detail of issue 7", x -> (Boolean) script(x,
+          "return document.querySelector(`[data-testid=issue-detail][data-id='7']`) !== null;"));
+      awaitEqual(a, "the comments of issue 7", () -> commentIds(c, 7), x -> detailCommentCount(x));
+      screenshot(a, "2-issue-detail");
+
+      // The migration button: the page stays up and says what it cannot show.
+      a.findElement(By.cssSelector("[data-testid=migrate]")).click();
+      for (WebDriver d : List.of(a, b)) {
+        await(d, "degraded after the migration", x -> "degraded".equals(text(x, "compat-status")));
+        await(d, "the urgent panel is unavailable", x -> present(x, "urgent-unavailable"));
+        assertThat(text(d, "conn-state")).isEqualTo("connected");
+      }
+      await(a, "the migration's result", x -> text(x, "migration-result") != null
+          && text(x, "migration-result").contains("severity"));
+      String degradedTitle = retitle(c, 8, "E2E: still live while degraded");
+      for (WebDriver d : List.of(a, b)) {
+        await(d, "a change shows while degraded", x -> degradedTitle.equals(titleOf(x, 8)));
+        assertThat(priorityOf(d, 8)).as("priority is not on the server any more").isEqualTo("—");
+        awaitConverged(d, c, "while degraded");
+      }
+      screenshot(a, "3-degraded-after-migration");
+
+      // The server is killed; the pages notice, and converge again once it is back.
+      for (WebDriver d : List.of(a, b)) {
+        cookies.add((String) script(d, "return window.viewsyncClient.cookie;"));
+        resets.add(((Number) script(d, "return window.viewsyncClient.stats.resets;")).longValue());
+      }
+      demo.kill();
+      for (WebDriver d : List.of(a, b)) {
+        await(d, "the page notices the server is gone", x -> !"connected".equals(text(x, "conn-state")));
+      }
+      screenshot(a, "4-server-killed");
+    }
+    demo.startWithout("--fresh"); // the same Postgres, replica and client view records
+    info = JSON.readTree(demo.get("/demo/info").body());
+    try (Connection c = upstream(info)) {
+      WebDriver a = drivers.get(0);
+      WebDriver b = drivers.get(1);
+      String afterRestart = retitle(c, 9, "E2E: after the restart");
+      for (int i = 0; i < 2; i++) {
+        WebDriver d = drivers.get(i);
+        await(d, "reconnected", x -> "connected".equals(text(x, "conn-state")));
+        assertThat(text(d, "compat-status")).as("the restarted server still has the migrated schema")
+            .isEqualTo("degraded");
+        String replicaId = cookies.get(i).substring(0, cookies.get(i).indexOf(':'));
+        assertThat((String) script(d, "return window.viewsyncClient.cookie;")).as("the same replica")
+            .startsWith(replicaId + ":");
+        assertThat(((Number) script(d, "return window.viewsyncClient.stats.resets;")).longValue())
+            .as("resumed with its cookie: no reset poke").isEqualTo(resets.get(i));
+        await(d, "a change after the restart", x -> afterRestart.equals(titleOf(x, 9)));
+        awaitConverged(d, c, "after the restart");
+      }
+      // Renaming the column back makes the page whole again.
+      assertThat(info.at("/migrations/next/sql").asText()).contains("RENAME COLUMN severity TO priority");
+      b.findElement(By.cssSelector("[data-testid=migrate]")).click();
+      assertThat(awaitJson(demo, "/demo/info", j -> j.at("/migrations/applied").asInt() == 1
+          && !j.at("/migrations/running").asBoolean() && j.at("/migrations/last/sql").asText().contains("TO priority")))
+          .as("the button ran the migration back").isNotNull();
+      for (WebDriver d : List.of(a, b)) {
+        await(d, "full again", x -> "full".equals(text(x, "compat-status")));
+        await(d, "urgent issues listed again", x -> present(x, "urgent-row"));
+        awaitConverged(d, c, "after the column came back");
+      }
+      screenshot(a, "5-reconnected-and-whole-again");
+    }
+    assertThat(demo.stop()).as("a clean stop on SIGTERM (143 is the JVM's exit code for it); log:%n%s",
+        demo.log()).isIn(0, 143);
+    assertThat(demo.log()).contains("stopped PostgreSQL");
+    assertThat(tmp.resolve("demo/postgres/postmaster.pid")).as("the embedded Postgres stopped with it").doesNotExist();
   }
 }

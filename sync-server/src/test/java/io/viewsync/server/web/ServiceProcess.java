@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private final List<String> args;
+  private final List<String> args; // mutable: a restart may leave a flag out
   private final Path log;
   final int port;
   private Process process;
@@ -32,7 +32,7 @@ final class ServiceProcess implements AutoCloseable {
   ServiceProcess(Path log, int port, String... args) {
     this.log = log;
     this.port = port;
-    this.args = List.of(args);
+    this.args = new ArrayList<>(List.of(args));
   }
 
   static int freePort() throws IOException {
@@ -66,6 +66,12 @@ final class ServiceProcess implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new AssertionError("not ready within 120 s; log:\n" + log());
+  }
+
+  /** Starts the process again without {@code flag} (say {@code --fresh}), and so on every later start. */
+  ServiceProcess startWithout(String flag) throws Exception {
+    assertThat(args.remove(flag)).as("%s was among the arguments %s", flag, args).isTrue();
+    return start();
   }
 
   /** GET of a path, or null when the service does not answer. */
