@@ -1,9 +1,11 @@
 package io.viewsync.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Deleting directory trees, deepest entries first. Stateless; safe from any thread. Symbolic links are not followed. */
@@ -25,11 +27,15 @@ public final class FileTrees {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        if (withRoot || !p.equals(root)) {
-          Files.deleteIfExists(p);
-        }
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(root)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList();
+    } catch (UncheckedIOException e) { // how Files.walk reports an entry it cannot read
+      throw e.getCause();
+    }
+    for (Path p : all) {
+      if (withRoot || !p.equals(root)) {
+        Files.deleteIfExists(p);
       }
     }
   }

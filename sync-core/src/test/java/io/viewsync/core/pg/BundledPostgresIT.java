@@ -1,6 +1,9 @@
 package io.viewsync.core.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.viewsync.core.FileTrees;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,25 @@ import org.junit.jupiter.api.io.TempDir;
 class BundledPostgresIT {
 
   @Test
+  void aDirectoryOthersCouldHavePlantedIsNeverRun(@TempDir Path tmp) throws Exception {
+    Path target = BundledPostgres.targetIn(tmp, BundledPostgres.digest());
+    // What anyone could leave in /tmp under the predictable name: a complete-looking tree others may write.
+    Files.createDirectories(target.resolve("bin"));
+    for (String tool : new String[] {"postgres", "initdb", "pg_ctl"}) {
+      Files.writeString(target.resolve("bin").resolve(tool), "#!/bin/sh\necho planted\n");
+      target.resolve("bin").resolve(tool).toFile().setExecutable(true);
+    }
+    Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> BundledPostgres.unpackInto(tmp)).hasMessageContaining(target.toString())
+        .hasMessageContaining("runs no binaries from it");
+
+    FileTrees.delete(target);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(target, elsewhere);
+    assertThatThrownBy(() -> BundledPostgres.unpackInto(tmp)).hasMessageContaining("symbolic link");
+  }
+
+  @Test
   void theBundledBinariesUnpackOnceAndRunALogicalReplicationCluster(@TempDir Path tmp) throws Exception {
     assertThat(BundledPostgres.available()).as("the binaries artifact is on the classpath").isTrue();
     // Reachable by the unprivileged account Postgres runs as when the tests run as root, as java.io.tmpdir is.
@@ -31,6 +53,10 @@ class BundledPostgresIT {
     try (Stream<Path> entries = Files.list(root)) {
       assertThat(entries.toList()).as("no partly unpacked directory is left").hasSize(1);
     }
+    // An unpacking without its completion mark (killed half-way, or files a tmp cleaner removed) is done again.
+    Files.delete(binaries.binDir().resolveSibling(BundledPostgres.COMPLETE));
+    assertThat(BundledPostgres.unpackInto(root)).isEqualTo(binaries);
+    assertThat(binaries.binDir().resolveSibling(BundledPostgres.COMPLETE)).exists();
     try (LocalPostgres pg = LocalPostgres.builder().binaries(binaries).build().start();
          Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), LocalPostgres.SUPERUSER, null);
          Statement s = c.createStatement()) {
