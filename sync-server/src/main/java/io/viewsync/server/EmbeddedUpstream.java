@@ -2,12 +2,18 @@ package io.viewsync.server;
 
 import io.viewsync.core.pg.LocalPostgres;
 import io.viewsync.server.config.UpstreamUrl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,39 +38,69 @@ public final class EmbeddedUpstream implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** Where clusters live whose replica directory the unprivileged Postgres account cannot reach (see dataDir). */
+  static final Path FALLBACK_ROOT = Path.of("/var/lib/viewsync/embedded-postgres");
+
   /**
    * Where the embedded Postgres of {@code replicaDir} keeps its data: {@code REPLICA_DIR/postgres}, unless the
    * unprivileged account Postgres runs as under root cannot reach it (a replica directory under {@code /root}, say);
-   * then {@code /var/tmp/viewsync-postgres-data/<digest of the replica directory's path>}, which is kept between
-   * runs just the same.
+   * then {@code /var/lib/viewsync/embedded-postgres/<digest of the replica directory's path>}, kept between runs
+   * just the same. A cluster that exists in either place is used where it is.
    */
   public static Path dataDir(Path replicaDir) {
     Path preferred = replicaDir.toAbsolutePath().normalize().resolve("postgres");
-    if (Files.exists(preferred.resolve("PG_VERSION")) || LocalPostgres.canUseDataDir(preferred)) {
-      return preferred;
-    }
+    Path fallback;
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(
           preferred.toString().getBytes(StandardCharsets.UTF_8));
-      return Path.of("/var/tmp", "viewsync-postgres-data", HexFormat.of().formatHex(digest, 0, 8));
+      fallback = FALLBACK_ROOT.resolve(HexFormat.of().formatHex(digest, 0, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    if (Files.exists(preferred.resolve("PG_VERSION"))) {
+      return preferred;
+    }
+    if (Files.exists(fallback.resolve("PG_VERSION"))) {
+      return fallback;
+    }
+    return LocalPostgres.canUseDataDir(preferred) ? preferred : fallback;
+  }
+
+  /**
+   * Makes {@link #FALLBACK_ROOT} (only root uses it) and checks that nobody but root could have made or changed any
+   * of it: root-owned, not writable by others, no links.
+   */
+  private static void prepareFallbackRoot() throws IOException {
+    for (Path dir : new Path[] {FALLBACK_ROOT.getParent(), FALLBACK_ROOT}) {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // whatever the umask
+      }
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+      int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      if (Files.isSymbolicLink(dir) || owner != 0 || perms.contains(PosixFilePermission.GROUP_WRITE)
+          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new IOException(dir + " must be a directory that only root may change (owner uid " + owner + ", mode "
+            + PosixFilePermissions.toString(perms) + ")");
+      }
     }
   }
 
   static EmbeddedUpstream start(Path replicaDir) throws SQLException {
     Path dataDir = dataDir(replicaDir);
-    if (!dataDir.startsWith(replicaDir.toAbsolutePath().normalize())) {
+    if (dataDir.startsWith(FALLBACK_ROOT)) {
       log.info("the unprivileged user PostgreSQL runs as cannot reach {}: its data lives in {} instead (kept between"
-          + " runs)", replicaDir.toAbsolutePath().normalize(), dataDir);
+          + " runs; viewsync demo --fresh empties it too)", replicaDir.toAbsolutePath().normalize(), dataDir);
       try {
-        Files.createDirectories(dataDir.getParent());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot create " + dataDir.getParent(), e);
+        prepareFallbackRoot();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot keep the embedded PostgreSQL's data in " + dataDir + ": "
+            + e.getMessage(), e);
       }
     }
     log.info("no upstream URL given: starting an embedded PostgreSQL in {}", dataDir);
-    LocalPostgres pg = LocalPostgres.builder().dataDir(dataDir).build().start();
+    // The service stops its embedded Postgres itself, after its replicator: no JVM hook of its own.
+    LocalPostgres pg = LocalPostgres.builder().dataDir(dataDir).stopOnJvmExit(false).build().start();
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), LocalPostgres.SUPERUSER, null);
          PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, DATABASE);

@@ -51,6 +51,7 @@ public final class LocalPostgres implements AutoCloseable {
   private final int requestedPort;
   private final boolean fsync;
   private final Duration startTimeout;
+  private final boolean stopOnJvmExit;
 
   // Guarded by this.
   private Path dataDir;
@@ -68,6 +69,7 @@ public final class LocalPostgres implements AutoCloseable {
     this.requestedPort = b.port;
     this.fsync = b.fsync;
     this.startTimeout = b.startTimeout;
+    this.stopOnJvmExit = b.stopOnJvmExit;
   }
 
   public static Builder builder() {
@@ -89,8 +91,19 @@ public final class LocalPostgres implements AutoCloseable {
     private boolean fsync = true;
     private Duration startTimeout = Duration.ofSeconds(60);
     private PgBinaries binaries;
+    private boolean stopOnJvmExit = true;
 
     private Builder() {}
+
+    /**
+     * Default true: a JVM shutdown hook stops the server. False for an owner that stops it itself in order at
+     * shutdown (the service stops its replicator before its embedded Postgres; a hook of its own would stop
+     * Postgres under it). The {@link Watchdog} still stops the server if the JVM dies without closing it.
+     */
+    public Builder stopOnJvmExit(boolean stopOnJvmExit) {
+      this.stopOnJvmExit = stopOnJvmExit;
+      return this;
+    }
 
     /**
      * Where the cluster lives; created with {@code initdb} if it has no {@code PG_VERSION}, reused
@@ -139,7 +152,7 @@ public final class LocalPostgres implements AutoCloseable {
     if (running) {
       return this;
     }
-    if (shutdownHook == null) {
+    if (shutdownHook == null && stopOnJvmExit) {
       shutdownHook = new Thread(this::stopQuietly, "viewsync-pg-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }

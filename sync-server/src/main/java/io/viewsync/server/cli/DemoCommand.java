@@ -5,8 +5,8 @@ import io.viewsync.server.config.ServeConfig;
 import io.viewsync.server.config.ServeOptions;
 import io.viewsync.server.demo.Demo;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
   boolean fresh;
 
   @Option(names = "--writes-per-second", paramLabel = "N", defaultValue = "2",
-      description = {"Changes the background writer makes upstream per second; 0 turns it off.", "Default: 2."})
+      description = {"Changes the background writer makes upstream per second (0.01 to 1000); 0 turns it off.",
+          "Default: 2."})
   double writesPerSecond;
 
   @Option(names = "--admin-token", paramLabel = "TOKEN", descriptionKey = ServeOptions.ENV_ADMIN_TOKEN,
@@ -64,19 +65,20 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServeConfig config;
     try {
-      if (!(writesPerSecond >= 0 && writesPerSecond <= 1000)) {
-        throw new IllegalArgumentException("--writes-per-second must be between 0 and 1000, got " + writesPerSecond);
+      if (!(writesPerSecond == 0 || (writesPerSecond >= 0.01 && writesPerSecond <= 1000))) {
+        throw new IllegalArgumentException("--writes-per-second must be 0 (off) or between 0.01 and 1000, got "
+            + writesPerSecond);
       }
       ServeConfig defaults = ServeConfig.defaults();
       config = new ServeConfig(Optional.empty(), replicaDir, port, bind.strip(), defaults.publication(),
-          defaults.slot(), List.of(), defaults.copyWorkers(), Duration.ofSeconds(10), defaults.readyLagBytes(),
+          defaults.slot(), List.of(), defaults.copyWorkers(), defaults.heartbeatInterval(), defaults.readyLagBytes(),
           adminToken == null || adminToken.isBlank() ? Optional.empty() : Optional.of(adminToken.strip()));
       config.checkReplicaDirWritable();
       Demo.prepareDirectory(replicaDir, fresh);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "--replica-dir " + replicaDir + ": " + e.getMessage(), e);
+    } catch (IOException e) { // not a usage error: the file system refused (exit 1)
+      throw new UncheckedIOException("cannot prepare the demo's directory " + replicaDir + ": " + e, e);
     }
     return launcher.run(config, new Demo(writesPerSecond));
   }

@@ -1,5 +1,7 @@
 package io.viewsync.server.demo;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.viewsync.core.FileTrees;
 import io.viewsync.server.EmbeddedUpstream;
@@ -50,32 +52,51 @@ public final class Demo implements ServiceExtension {
   }
 
   /**
-   * Makes {@code dir} the demo's directory: with {@code fresh}, empties it first, which is refused for a directory
-   * the demo did not make (no {@value #MARKER}) that is not empty.
+   * Makes {@code dir} the demo's directory. It must be new, empty, or one the demo made (it holds {@value #MARKER},
+   * written only into a new or empty directory), so that {@code --fresh} can never empty anything else. With
+   * {@code fresh} it is emptied first, with the embedded Postgres' data wherever that lives
+   * ({@link EmbeddedUpstream#dataDir}); refused while a demo runs on it.
    *
-   * @throws IllegalArgumentException when {@code --fresh} would delete someone else's files
+   * @throws IllegalArgumentException when the directory is someone else's, or in use
    */
   public static void prepareDirectory(Path dir, boolean fresh) throws IOException {
-    if (fresh && Files.isDirectory(dir)) {
-      boolean empty;
-      try (Stream<Path> entries = Files.list(dir)) {
-        empty = entries.findAny().isEmpty();
-      }
-      if (!empty && !Files.exists(dir.resolve(MARKER))) {
-        throw new IllegalArgumentException("--fresh empties " + dir.toAbsolutePath().normalize()
-            + ", which viewsync demo did not make (no " + MARKER + " in it): pick another --replica-dir or remove it"
-            + " yourself");
-      }
-      Path postgres = EmbeddedUpstream.dataDir(dir);
-      FileTrees.deleteContents(dir);
-      if (!postgres.startsWith(dir.toAbsolutePath().normalize())) {
+    Files.createDirectories(dir);
+    Path real = dir.toRealPath(); // --fresh on a link empties what it points to, as the demo uses that
+    boolean empty;
+    try (Stream<Path> entries = Files.list(real)) {
+      empty = entries.findAny().isEmpty();
+    }
+    if (!empty && !Files.exists(real.resolve(MARKER))) {
+      throw new IllegalArgumentException("--replica-dir " + real + " is not empty and viewsync demo did not make it"
+          + " (no " + MARKER + " in it): pick a new or empty directory" + (fresh ? "; --fresh empties only the demo's"
+          + " own" : ""));
+    }
+    if (fresh && !empty) {
+      Path postgres = EmbeddedUpstream.dataDir(real);
+      refuseIfRunning(postgres);
+      FileTrees.deleteContents(real);
+      if (!postgres.startsWith(real)) {
         FileTrees.delete(postgres); // kept elsewhere, see EmbeddedUpstream.dataDir
       }
-      log.info("--fresh: emptied {}", dir.toAbsolutePath().normalize());
+      log.info("--fresh: emptied {}", real);
     }
-    Files.createDirectories(dir);
-    if (!Files.exists(dir.resolve(MARKER))) {
-      Files.writeString(dir.resolve(MARKER), "This directory holds viewsync demo's data; viewsync demo --fresh empties it.\n");
+    if (!Files.exists(real.resolve(MARKER))) {
+      Files.writeString(real.resolve(MARKER), "This directory holds viewsync demo's data; viewsync demo --fresh empties"
+          + " it.\n");
+    }
+  }
+
+  /** Refuses to empty the data of a Postgres that runs: another demo on the same directory. */
+  private static void refuseIfRunning(Path postgresDataDir) throws IOException {
+    Path pidFile = postgresDataDir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    String pid = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+    Path comm = Path.of("/proc", pid, "comm");
+    if (pid.matches("[0-9]+") && Files.exists(comm) && Files.readString(comm).strip().startsWith("postgres")) {
+      throw new IllegalArgumentException("--fresh: a PostgreSQL (pid " + pid + ") runs on " + postgresDataDir
+          + ": another viewsync demo uses this directory; stop it first");
     }
   }
 
@@ -91,8 +112,11 @@ public final class Demo implements ServiceExtension {
     writer = new DemoWriter(connector, writesPerSecond).start();
     postgresUrl = upstream.redacted();
     return () -> {
-      writer.close();
-      migrations.close();
+      try {
+        writer.close();
+      } finally {
+        migrations.close();
+      }
     };
   }
 
@@ -102,12 +126,25 @@ public final class Demo implements ServiceExtension {
     page.addTo(routes, "/demo");
     routes.get("/demo/info", request -> JsonResponses.json(HttpResponseStatus.OK, info()));
     routes.post("/demo/migrate", request -> {
+      if (!sameOrigin(request)) {
+        return JsonResponses.error(ErrorKind.FORBIDDEN, "POST /demo/migrate is only taken from the demo's own page");
+      }
       Optional<DemoMigrations.Migration> started = migrations.start();
       if (started.isEmpty()) {
         return JsonResponses.error(ErrorKind.CONFLICT, "a migration is already running");
       }
       return JsonResponses.json(HttpResponseStatus.ACCEPTED, Map.of("started", started.get().toJson()));
     });
+  }
+
+  /**
+   * False for a request another site's page sent (its {@code Origin} is not this server's {@code Host}): any page a
+   * user visits may post to 127.0.0.1. Tools that send no {@code Origin} (curl) are let through.
+   */
+  static boolean sameOrigin(HttpRequest request) {
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    return origin == null || (host != null && (origin.equals("http://" + host) || origin.equals("https://" + host)));
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,13 +68,18 @@ final class DemoMigrations implements AutoCloseable {
     return this;
   }
 
-  /** Starts the next migration; empty when one is already running. */
+  /** Starts the next migration; empty when one is already running (or the demo is stopping). */
   java.util.Optional<Migration> start() {
     if (!running.compareAndSet(false, true)) {
       return java.util.Optional.empty();
     }
     Migration migration = next;
-    executor.execute(() -> run(migration));
+    try {
+      executor.execute(() -> run(migration));
+    } catch (RejectedExecutionException e) { // stopping
+      running.set(false);
+      return java.util.Optional.empty();
+    }
     return java.util.Optional.of(migration);
   }
 
@@ -86,11 +92,16 @@ final class DemoMigrations implements AutoCloseable {
       }
       applied.incrementAndGet();
       log.info("demo migration ran upstream: {}", migration.sql());
-      next = nextFor(c);
     } catch (SQLException e) {
       error = e.getMessage();
       log.warn("demo migration failed: {}: {}", migration.sql(), e.getMessage());
     } finally {
+      // Read again after a failure too: someone may have renamed the column by hand.
+      try (Connection c = connector.open()) {
+        next = nextFor(c);
+      } catch (SQLException e) {
+        log.warn("demo migrations: cannot read which migration is next: {}", e.getMessage());
+      }
       last.set(new Outcome(migration, error));
       running.set(false);
     }

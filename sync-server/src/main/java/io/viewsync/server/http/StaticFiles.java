@@ -76,7 +76,9 @@ public final class StaticFiles {
     if (bytes.isEmpty()) {
       return JsonResponses.error(ErrorKind.NOT_FOUND, "no such file: " + (name.length() > 100 ? "…" : name));
     }
-    return JsonResponses.body(HttpResponseStatus.OK, TYPES.get(extension(name)), bytes.get());
+    FullHttpResponse response = JsonResponses.body(HttpResponseStatus.OK, TYPES.get(extension(name)), bytes.get());
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    return response;
   }
 
   /** The file's bytes, if it is a plain name of a known type that exists. */

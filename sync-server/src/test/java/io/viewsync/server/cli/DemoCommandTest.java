@@ -89,10 +89,36 @@ class DemoCommandTest {
   }
 
   @Test
+  void aDirectoryWithSomeoneElsesFilesIsNeverTakenOverSoFreshCannotEmptyItLater() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("work"));
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+
+    assertThat(run(Map.of(), "demo", "--replica-dir", dir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("not empty").contains(Demo.MARKER);
+    assertThat(dir.resolve(Demo.MARKER)).as("not marked as the demo's").doesNotExist();
+    assertThat(run(Map.of(), "demo", "--fresh", "--replica-dir", dir.toString())).isEqualTo(2);
+    assertThat(dir.resolve("notes.txt")).hasContent("mine");
+  }
+
+  @Test
+  void freshThroughALinkEmptiesTheDirectoryItPointsTo() throws Exception {
+    Path real = tmp.resolve("real");
+    assertThat(run(Map.of(), "demo", "--replica-dir", real.toString())).isZero();
+    Files.writeString(real.resolve("replica.db"), "x");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+
+    assertThat(run(Map.of(), "demo", "--fresh", "--replica-dir", link.toString())).isZero();
+    assertThat(real.resolve("replica.db")).doesNotExist();
+    assertThat(real.resolve(Demo.MARKER)).exists();
+  }
+
+  @Test
   void aWriteRateOutOfRangeIsAUsageError() {
     assertThat(run(Map.of(), "demo", "--replica-dir", tmp.resolve("d").toString(), "--writes-per-second", "-1"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--writes-per-second must be between 0 and 1000");
+    assertThat(err.toString()).contains("--writes-per-second must be 0 (off) or between 0.01 and 1000");
+    assertThat(run(Map.of(), "demo", "--replica-dir", tmp.resolve("d").toString(), "--writes-per-second", "1e-12"))
+        .as("a rate so low the writer could not pace itself").isEqualTo(2);
     assertThat(run(Map.of(), "demo", "--replica-dir", tmp.resolve("d").toString(), "--writes-per-second", "0"))
         .as("0 turns the writer off").isZero();
   }
