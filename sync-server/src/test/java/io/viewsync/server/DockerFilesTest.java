@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.viewsync.server.config.ListenOptions;
 import io.viewsync.server.config.ServeOptions;
 import io.viewsync.server.metrics.ServiceMetrics;
 import java.io.IOException;
@@ -104,7 +105,7 @@ class DockerFilesTest {
   void thePublishedExposedHealthCheckedAndScrapedPortIsTheOneTheServerListensOn() throws Exception {
     Dockerfile.Stage image = dockerfile().finalStage();
     Map<String, String> composeEnv = environment(viewsyncService());
-    String defaultPort = ServeOptions.class.getDeclaredField("port").getAnnotation(CommandLine.Option.class)
+    String defaultPort = ListenOptions.class.getDeclaredField("port").getAnnotation(CommandLine.Option.class)
         .defaultValue();
     int port = Integer.parseInt(Optional.ofNullable(composeEnv.get(PORT_ENV))
         .or(() -> Optional.ofNullable(image.env().get(PORT_ENV))).orElse(defaultPort));
@@ -137,7 +138,7 @@ class DockerFilesTest {
 
     // Listening on the default 127.0.0.1 a container cannot be reached from outside.
     String bind = Optional.ofNullable(composeEnv.get(BIND_ENV)).or(() -> Optional.ofNullable(image.env()
-        .get(BIND_ENV))).orElse(ServeOptions.class.getDeclaredField("bind").getAnnotation(CommandLine.Option.class)
+        .get(BIND_ENV))).orElse(ListenOptions.class.getDeclaredField("bind").getAnnotation(CommandLine.Option.class)
         .defaultValue());
     assertThat(bind).as("VIEWSYNC_BIND in the container").isIn("0.0.0.0", "::");
   }

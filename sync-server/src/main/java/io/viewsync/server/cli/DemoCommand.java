@@ -2,7 +2,7 @@ package io.viewsync.server.cli;
 
 import io.viewsync.server.ServiceLauncher;
 import io.viewsync.server.config.ServeConfig;
-import io.viewsync.server.config.ServeOptions;
+import io.viewsync.server.config.ListenOptions;
 import io.viewsync.server.demo.Demo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,13 +28,8 @@ import picocli.CommandLine.Spec;
         "it, the service, and a page at http://127.0.0.1:4848/ that stays in sync. Ctrl-C stops everything."})
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--port", paramLabel = "PORT", descriptionKey = ServeOptions.ENV_PORT, defaultValue = "4848",
-      description = {"HTTP and WebSocket port; 0 picks a free port.", "Env " + ServeOptions.ENV_PORT + ". Default: 4848."})
-  int port;
-
-  @Option(names = "--bind", paramLabel = "ADDRESS", descriptionKey = ServeOptions.ENV_BIND, defaultValue = "127.0.0.1",
-      description = {"Address to listen on.", "Env " + ServeOptions.ENV_BIND + ". Default: 127.0.0.1."})
-  String bind;
+  @Mixin
+  ListenOptions listen;
 
   @Option(names = "--replica-dir", paramLabel = "DIR", defaultValue = "./viewsync-demo",
       description = {"Directory of the demo's Postgres and replica; kept between runs.", "Default: ./viewsync-demo."})
@@ -46,11 +42,6 @@ final class DemoCommand implements Callable<Integer> {
       description = {"Changes the background writer makes upstream per second (0.01 to 1000); 0 turns it off.",
           "Default: 2."})
   double writesPerSecond;
-
-  @Option(names = "--admin-token", paramLabel = "TOKEN", descriptionKey = ServeOptions.ENV_ADMIN_TOKEN,
-      description = {"Bearer token that enables /admin/* (viewsync status, rebuild).",
-          "Env " + ServeOptions.ENV_ADMIN_TOKEN + ". Default: none, /admin/* is disabled."})
-  String adminToken;
 
   @Spec
   CommandSpec spec;
@@ -70,9 +61,9 @@ final class DemoCommand implements Callable<Integer> {
             + writesPerSecond);
       }
       ServeConfig defaults = ServeConfig.defaults();
-      config = new ServeConfig(Optional.empty(), replicaDir, port, bind.strip(), defaults.publication(),
+      config = new ServeConfig(Optional.empty(), replicaDir, listen.port(), listen.bind(), defaults.publication(),
           defaults.slot(), List.of(), defaults.copyWorkers(), defaults.heartbeatInterval(), defaults.readyLagBytes(),
-          adminToken == null || adminToken.isBlank() ? Optional.empty() : Optional.of(adminToken.strip()));
+          listen.adminToken());
       config.checkReplicaDirWritable();
       Demo.prepareDirectory(replicaDir, fresh);
     } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,14 +52,9 @@ public final class ServeOptions {
           "Env " + ENV_REPLICA_DIR + ". Default: ./replica."})
   String replicaDir;
 
-  @Option(names = "--port", paramLabel = "PORT", descriptionKey = ENV_PORT, defaultValue = "4848",
-      description = {"HTTP and WebSocket port; 0 picks a free port.", "Env " + ENV_PORT + ". Default: 4848."})
-  String port;
-
-  @Option(names = "--bind", paramLabel = "ADDRESS", descriptionKey = ENV_BIND, defaultValue = "127.0.0.1",
-      description = {"Address to listen on; 0.0.0.0 for all interfaces.",
-          "Env " + ENV_BIND + ". Default: 127.0.0.1."})
-  String bind;
+  /** {@code --port}, {@code --bind}, {@code --admin-token}: shared with {@code viewsync demo}. */
+  @Mixin
+  ListenOptions listen = new ListenOptions();
 
   @Option(names = "--publication", paramLabel = "NAME", descriptionKey = ENV_PUBLICATION, defaultValue = "viewsync",
       description = {"Publication to create or reuse.", "Env " + ENV_PUBLICATION + ". Default: viewsync."})
@@ -88,11 +84,6 @@ public final class ServeOptions {
           "Env " + ENV_READY_LAG + ". Default: 16MiB."})
   String readyLagBytes;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN", descriptionKey = ENV_ADMIN_TOKEN, description = {
-      "Bearer token required by /admin/*. Prefer the env variable: flags show up in ps.",
-      "Env " + ENV_ADMIN_TOKEN + ". Default: none, /admin/* is open (mind --bind)."})
-  String adminToken;
-
   /** Parses {@code serve} options alone, e.g. for {@link ServeConfig#defaults()} and tests. */
   public static ServeConfig parse(String[] args, Map<String, String> env) {
     ServeOptions options = new ServeOptions();
@@ -115,15 +106,15 @@ public final class ServeOptions {
     return new ServeConfig(
         upstreamUrl,
         Path.of(require(replicaDir, "--replica-dir", ENV_REPLICA_DIR)),
-        parseInt(port, "--port", ENV_PORT),
-        require(bind, "--bind", ENV_BIND).strip(),
+        listen.port(),
+        listen.bind(),
         require(publication, "--publication", ENV_PUBLICATION).strip(),
         require(slot, "--slot", ENV_SLOT).strip(),
         parseTables(tables),
         parseInt(copyWorkers, "--copy-workers", ENV_COPY_WORKERS),
         Duration.ofSeconds(parseInt(heartbeatInterval, "--heartbeat-interval", ENV_HEARTBEAT)),
         parseBytes(readyLagBytes),
-        isBlank(adminToken) ? Optional.empty() : Optional.of(adminToken.strip()));
+        listen.adminToken());
   }
 
   /** How messages name an option: {@code --port (env VIEWSYNC_PORT)}. */
@@ -131,14 +122,14 @@ public final class ServeOptions {
     return flag + " (env " + env + ")";
   }
 
-  private static String require(String text, String flag, String env) {
+  static String require(String text, String flag, String env) {
     if (isBlank(text)) {
       throw new IllegalArgumentException(label(flag, env) + " must not be empty");
     }
     return text;
   }
 
-  private static int parseInt(String text, String flag, String env) {
+  static int parseInt(String text, String flag, String env) {
     String t = require(text, flag, env).strip();
     try {
       return Integer.parseInt(t);
@@ -188,7 +179,7 @@ public final class ServeOptions {
     }
   }
 
-  private static boolean isBlank(String s) {
+  static boolean isBlank(String s) {
     return s == null || s.isBlank();
   }
 }
