@@ -123,7 +123,8 @@ export function likeRegExp(pattern, caseInsensitive) {
     if (caseInsensitive && /^[A-Za-z]$/.test(c)) {
       src += `[${c.toLowerCase()}${c.toUpperCase()}]`;
     } else {
-      src += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      // Only syntax characters (and /) may be escaped: under the 'u' flag any other escape, such as \-, is an error.
+      src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
   }
   return new RegExp(src + '$', 'u');

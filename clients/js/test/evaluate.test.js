@@ -73,6 +73,20 @@ test('LIKE is case-sensitive with % _ and backslash escapes; ILIKE folds ASCII o
   assert.deepEqual(ids(table('t').where('s', 'LIKE', '_x'), u), [3]); // _ is one character (a code point)
 });
 
+test('every character outside % _ \\ is literal in LIKE patterns, - and regular-expression syntax too', () => {
+  // '-' is no syntax character: escaping it made an invalid 'u' RegExp, so evaluating threw (found by oracle.test.js)
+  const texts = ['x-y', 'a/b', '[a]', '(x)', '.*', '^$', 'a+b', '{1}', 'a|b', 'q?', 'back\\slash', 'xay'];
+  const r = {t: texts.map((s, i) => ({id: i + 1, s}))};
+  for (const [i, s] of texts.entries()) {
+    const pattern = s.replace(/[\\%_]/g, '\\$&');
+    assert.deepEqual(ids(table('t').where('s', 'LIKE', pattern), r), [i + 1], pattern);
+    assert.deepEqual(ids(table('t').where('s', 'ILIKE', pattern.toUpperCase()), r), [i + 1], pattern);
+  }
+  assert.deepEqual(ids(table('t').where('s', 'LIKE', '%-%'), r), [1]);
+  assert.deepEqual(ids(table('t').where('s', 'LIKE', '[a-z]%'), r), []);
+  assert.deepEqual(ids(table('t').where('s', 'ILIKE', '_-_'), r), [1]);
+});
+
 test('NULLs sort first ascending and last descending; the order is completed with the key', () => {
   assert.deepEqual(ids(table('t').orderBy('a')), [2, 1, 4, 3]);
   assert.deepEqual(ids(table('t').orderBy('a', 'desc')), [3, 4, 1, 2]);

@@ -1,50 +1,10 @@
 // Against a real viewsync server: VIEWSYNC_TEST_URL (http://host:port) and VIEWSYNC_TEST_PG (a postgresql:// URI
-// of its upstream, changed with psql). Skipped without them, failed instead when VIEWSYNC_TEST_REQUIRED=1.
-import {test} from 'node:test';
+// of its upstream, changed with psql). Skipped without them, failed instead when VIEWSYNC_TEST_REQUIRED=1
+// (see support.js).
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import net from 'node:net';
 import {connect, table} from '../src/index.js';
-
-const URL_ = process.env.VIEWSYNC_TEST_URL;
-const PG = process.env.VIEWSYNC_TEST_PG;
-const REQUIRED = process.env.VIEWSYNC_TEST_REQUIRED === '1';
-const missing = [!URL_ && 'VIEWSYNC_TEST_URL', !PG && 'VIEWSYNC_TEST_PG'].filter(Boolean);
-
-/** Skips (or, when required, fails) a test without a server. */
-function serverTest(name, fn) {
-  test(name, {timeout: 120000}, async t => {
-    if (missing.length) {
-      const why = `needs a real server: set ${missing.join(' and ')}`;
-      if (REQUIRED) assert.fail(`VIEWSYNC_TEST_REQUIRED=1 but ${why}`);
-      t.skip(why);
-      return;
-    }
-    await fn(t);
-  });
-}
-
-function psql(sql) {
-  return execFileSync('psql', [PG, '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-A', '-t', '-c', sql], {encoding: 'utf8'}).trim();
-}
-
-/** Postgres' rows (the oracle) as JSON, in the given order. */
-function oracle(select, orderBy) {
-  return JSON.parse(psql(`SELECT coalesce(json_agg(x ORDER BY ${orderBy}), '[]') FROM (${select}) x`));
-}
-
-function uniqueName(prefix) {
-  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-}
-
-async function until(cond, what, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (cond()) return;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
+import {oracle, psql, serverTest, SERVER_URL as URL_, uniqueName, until} from './support.js';
 
 /** Waits until the view is complete with exactly the oracle's rows. */
 async function converges(view, select, orderBy) {
