@@ -3,12 +3,19 @@ package io.viewsync.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Deleting directory trees, deepest entries first. Stateless; safe from any thread. Symbolic links are not followed. */
+/**
+ * Directory trees: deleting them (deepest entries first, symbolic links not followed), and checking that a directory
+ * only its owner can change. Stateless; safe from any thread. Linux (uids read from the file system).
+ */
 public final class FileTrees {
 
   private FileTrees() {}
@@ -23,8 +30,32 @@ public final class FileTrees {
     delete(root, false);
   }
 
+  /** This process's uid. */
+  public static int currentUid() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+  }
+
+  /**
+   * Refuses {@code dir} unless it is a directory (not a link) owned by {@code uid} that neither its group nor others
+   * may write: a place whose contents are run or trusted must be one nobody else could have made or changed.
+   *
+   * @throws IOException naming the directory, its owner and mode
+   */
+  public static void requireOwnedOnlyBy(Path dir, int uid) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException(dir + " is a symbolic link, not a directory viewsync made");
+    }
+    int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    if (owner != uid || perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(dir + " belongs to uid " + owner + " (mode " + PosixFilePermissions.toString(perms)
+          + "): only uid " + uid + " may change it");
+    }
+  }
+
   private static void delete(Path root, boolean withRoot) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     List<Path> all;

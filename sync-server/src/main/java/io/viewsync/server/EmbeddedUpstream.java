@@ -1,5 +1,6 @@
 package io.viewsync.server;
 
+import io.viewsync.core.FileTrees;
 import io.viewsync.core.pg.LocalPostgres;
 import io.viewsync.server.config.UpstreamUrl;
 import java.io.IOException;
@@ -8,18 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Set;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,16 +72,10 @@ public final class EmbeddedUpstream implements AutoCloseable {
   private static void prepareFallbackRoot() throws IOException {
     for (Path dir : new Path[] {FALLBACK_ROOT.getParent(), FALLBACK_ROOT}) {
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // whatever the umask
       }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-      int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      if (Files.isSymbolicLink(dir) || owner != 0 || perms.contains(PosixFilePermission.GROUP_WRITE)
-          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        throw new IOException(dir + " must be a directory that only root may change (owner uid " + owner + ", mode "
-            + PosixFilePermissions.toString(perms) + ")");
-      }
+      FileTrees.requireOwnedOnlyBy(dir, 0);
     }
   }
 

@@ -4,6 +4,7 @@ import io.viewsync.core.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -130,19 +131,13 @@ public final class BundledPostgres {
         && Files.isRegularFile(dir.resolve("share/postgresql/postgres.bki"));
   }
 
-  /** Refuses a directory this user does not own, that others may write, or that is a symbolic link. */
+  /** Refuses a directory this user does not own alone (see {@link FileTrees#requireOwnedOnlyBy}). */
   static void checkTrusted(Path dir) throws IOException {
-    if (Files.isSymbolicLink(dir)) {
-      throw new IOException(dir + " is a symbolic link, not the directory viewsync unpacked; delete it");
-    }
-    int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // Linux only, as the binaries are
-    int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-    if (owner != me || perms.contains(PosixFilePermission.GROUP_WRITE)
-        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new IOException(dir + " belongs to uid " + owner + " (mode " + PosixFilePermissions.toString(perms)
-          + "), not to this user (uid " + me + ") alone: viewsync runs no binaries from it; delete it or set"
-          + " java.io.tmpdir");
+    try {
+      FileTrees.requireOwnedOnlyBy(dir, FileTrees.currentUid());
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + ": viewsync runs no binaries from it; delete it or set java.io.tmpdir",
+          e);
     }
   }
 
@@ -162,7 +157,7 @@ public final class BundledPostgres {
 
   static String digest() throws IOException {
     try (DigestInputStream in = new DigestInputStream(open(), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

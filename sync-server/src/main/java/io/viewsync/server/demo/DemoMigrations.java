@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
@@ -69,18 +70,18 @@ final class DemoMigrations implements AutoCloseable {
   }
 
   /** Starts the next migration; empty when one is already running (or the demo is stopping). */
-  java.util.Optional<Migration> start() {
+  Optional<Migration> start() {
     if (!running.compareAndSet(false, true)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Migration migration = next;
     try {
       executor.execute(() -> run(migration));
     } catch (RejectedExecutionException e) { // stopping
       running.set(false);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(migration);
+    return Optional.of(migration);
   }
 
   private void run(Migration migration) {
@@ -89,23 +90,22 @@ final class DemoMigrations implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         s.execute("SET lock_timeout = '5s'");
         s.execute(migration.sql());
-      }
-      applied.incrementAndGet();
-      log.info("demo migration ran upstream: {}", migration.sql());
-    } catch (SQLException e) {
-      error = e.getMessage();
-      log.warn("demo migration failed: {}: {}", migration.sql(), e.getMessage());
-    } finally {
-      // Read again after a failure too: someone may have renamed the column by hand.
-      try (Connection c = connector.open()) {
-        next = nextFor(c);
+        applied.incrementAndGet();
+        log.info("demo migration ran upstream: {}", migration.sql());
       } catch (SQLException e) {
-        log.warn("demo migrations: cannot read which migration is next: {}", e.getMessage());
+        error = e.getMessage();
+        log.warn("demo migration failed: {}: {}", migration.sql(), e.getMessage());
       }
+      next = nextFor(c); // after a failure too: someone may have renamed the column by hand
+    } catch (SQLException e) {
+      error = error != null ? error : e.getMessage();
+      log.warn("demo migrations: {}", e.getMessage());
+    } finally {
       last.set(new Outcome(migration, error));
       running.set(false);
     }
   }
+
 
   private static Migration nextFor(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_attribute"
