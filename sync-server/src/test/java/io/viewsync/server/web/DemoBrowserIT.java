@@ -141,18 +141,20 @@ class DemoBrowserIT {
   }
 
   /** The default list as Postgres answers it: the 50 most recently modified issues. */
-  private static List<Long> upstreamList(Connection c) throws SQLException {
+  private static List<Long> upstreamList(Connection c) {
     List<Long> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT id FROM issue ORDER BY modified DESC, id LIMIT 50");
          ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ids.add(rs.getLong(1));
       }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
     }
     return ids;
   }
 
-  private static Object commentIds(Connection c, long issue) {
+  private static long commentCount(Connection c, long issue) {
     try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM comment WHERE issue_id = ?"
         + " LIMIT 20) x")) {
       ps.setLong(1, issue);
@@ -165,17 +167,17 @@ class DemoBrowserIT {
     }
   }
 
-  private static Object detailCommentCount(WebDriver driver) {
+  private static long detailCommentCount(WebDriver driver) {
     return ((Number) script(driver, "return document.querySelectorAll("
         + "'[data-testid=issue-detail] [data-testid=comment]').length;")).longValue();
   }
 
   /** Waits until what the page shows equals what Postgres answers at the same moment. */
-  private static void awaitEqual(WebDriver driver, String what, java.util.function.Supplier<Object> upstream,
-      Function<WebDriver, Object> page) throws InterruptedException {
+  private static <T> void awaitEqual(WebDriver driver, String what, java.util.function.Supplier<T> upstream,
+      Function<WebDriver, T> page) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    Object expected = null;
-    Object shown = null;
+    T expected = null;
+    T shown = null;
     while (System.nanoTime() < deadline) {
       expected = upstream.get();
       shown = page.apply(driver);
@@ -190,20 +192,9 @@ class DemoBrowserIT {
 
   /** Waits until the page lists exactly what Postgres answers at the same moment (the writer keeps changing it). */
   private static void awaitConverged(WebDriver driver, Connection c, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    List<Long> page = List.of();
-    List<Long> upstream = List.of();
-    while (System.nanoTime() < deadline) {
-      upstream = upstreamList(c);
-      page = listedIds(driver);
-      if (page.equals(upstream)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(what + ": the page's list never equalled Postgres'; last page " + page + ", upstream "
-        + upstream);
+    awaitEqual(driver, what + ": the page's list", () -> upstreamList(c), DemoBrowserIT::listedIds);
   }
+
 
   /** The demo's embedded Postgres, from the URL {@code /demo/info} gives ({@code postgresql://user@host:port/db}). */
   private static Connection upstream(JsonNode info) throws SQLException {
@@ -300,7 +291,7 @@ class DemoBrowserIT {
       await(a, "the detail of the test's issue", x -> (Boolean) script(x,
           "return document.querySelector(`[data-testid=issue-detail][data-id='${arguments[0]}']`) !== null;",
           String.valueOf(first)));
-      awaitEqual(a, "the comments of the test's issue", () -> commentIds(c, first), x -> detailCommentCount(x));
+      awaitEqual(a, "the comments of the test's issue", () -> commentCount(c, first), x -> detailCommentCount(x));
       screenshot(a, "2-issue-detail");
 
       // The migration button: the page stays up and says what it cannot show.
